@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Executable for both `kube-fresh` and `kubectl-fresh` (kubectl runs plugins named kubectl-<name>).
+
+import { basename } from 'node:path';
+import { main } from './main.ts';
+
+const invokedAs = basename(process.argv[1] ?? 'kube-fresh').replace(/\.(js|ts)$/, '');
+const programName = invokedAs.startsWith('kubectl-') ? 'kubectl fresh' : 'kube-fresh';
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  programName,
+});

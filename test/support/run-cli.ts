@@ -1,0 +1,47 @@
+// Runs the built CLI (dist/cli/bin.js) as a user would, capturing its output and exit code.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const BUILT_BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>;
+  readonly stdin?: string;
+  readonly cwd?: string;
+  /** Path to run instead of dist/cli/bin.js, e.g. a kubectl-fresh symlink. */
+  readonly bin?: string;
+}
+
+export async function runCli(
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CliResult> {
+  const bin = options.bin ?? BUILT_BIN;
+  if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: run "npm run build" first`);
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    cwd: options.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.stdin.end(options.stdin ?? '');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  return {
+    code,
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8'),
+  };
+}
