@@ -4,6 +4,14 @@
 import { basename } from 'node:path';
 import { main } from './main.ts';
 
+// `kube-fresh … | head` closes stdout early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const invokedAs = basename(process.argv[1] ?? 'kube-fresh').replace(/\.(js|ts)$/, '');
 const programName = invokedAs.startsWith('kubectl-') ? 'kubectl fresh' : 'kube-fresh';
 

@@ -6,6 +6,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KubeFreshError } from '../core/errors.ts';
 import { ExitCode, type CliIo } from './io.ts';
 import { registerRefCommand } from './commands/ref-command.ts';
+import { registerResolveCommand } from './commands/resolve-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -48,6 +49,7 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
     outcome.code = code;
   };
   registerRefCommand(program, io, setExit);
+  registerResolveCommand(program, io, setExit);
   return program;
 }
 

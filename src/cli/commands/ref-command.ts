@@ -14,9 +14,9 @@ export function registerRefCommand(
     .command('ref')
     .summary('show how Kubernetes parses an image reference and which pull policy it gets')
     .description(
-      'For each IMAGE: the normalised name, domain, path, tag (and whether Kubernetes adds an implicit\n' +
-        '"latest"), digest, familiar form, the imagePullPolicy the API server gives it and why, whether\n' +
-        'it is mutable (a tag without a digest), and what the kubelet does when the image is and is not\n' +
+      'For each IMAGE: the normalised name, domain, path, tag (and whether Kubernetes adds an implicit ' +
+        '"latest"), digest, familiar form, the imagePullPolicy the API server gives it and why, whether ' +
+        'it is mutable (a tag without a digest), and what the kubelet does when the image is and is not ' +
         'already cached on the node. Nothing is contacted: this is the model only.\n\n' +
         'Exit status: 0 when every IMAGE is valid, 1 when any is invalid, 2 on a usage error.',
     )

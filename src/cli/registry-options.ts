@@ -1,0 +1,80 @@
+// The registry flags shared by every command that talks to registries, and turning them (plus the
+// environment, read here once) into a registry client.
+
+import { readFile } from 'node:fs/promises';
+import { InputError, UsageError } from '../core/errors.ts';
+import type { CredentialProvider } from '../registry/credentials/credential.ts';
+import {
+  DockerConfigCredentials,
+  loadDockerConfig,
+  locateDockerConfig,
+  NO_CREDENTIALS,
+} from '../registry/credentials/credential-providers.ts';
+import { createRegistryClient, type RegistryClient } from '../registry/create-image-resolver.ts';
+import { defaultRegistryConfig } from '../registry/registry-config.ts';
+import type { CliIo } from './io.ts';
+import type { RegistryCliOptions } from './registry-flags.ts';
+
+export { addRegistryOptions, type RegistryCliOptions } from './registry-flags.ts';
+
+/** Builds the registry client for one command run; the caller closes it. */
+export async function createRegistryClientFromOptions(
+  options: RegistryCliOptions,
+  io: CliIo,
+): Promise<RegistryClient> {
+  const timeoutSeconds = Number(options.registryTimeout ?? '20');
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new UsageError(
+      `--registry-timeout must be a positive number of seconds, not ${JSON.stringify(options.registryTimeout)}`,
+    );
+  }
+  const insecure = options.insecureRegistry ?? [];
+  for (const host of insecure) {
+    if (!/^[A-Za-z0-9.\-[\]:]+$/.test(host) || host.includes('/')) {
+      throw new UsageError(
+        `--insecure-registry takes HOST or HOST:PORT, not ${JSON.stringify(host)}`,
+      );
+    }
+  }
+  const extraCaCertificates = await Promise.all((options.registryCa ?? []).map(readCaFile));
+  const config = defaultRegistryConfig({
+    insecureRegistries: insecure,
+    extraCaCertificates,
+    requestTimeoutMs: Math.round(timeoutSeconds * 1000),
+    connectTimeoutMs: Math.min(5_000, Math.round(timeoutSeconds * 1000)),
+    userAgent: `kube-fresh (+https://github.com/kube-fresh/kube-fresh)`,
+  });
+  return createRegistryClient(config, await dockerCredentials(options, io));
+}
+
+async function dockerCredentials(
+  options: RegistryCliOptions,
+  io: CliIo,
+): Promise<CredentialProvider> {
+  const location = locateDockerConfig(options.dockerConfig, io.env);
+  const loaded = await loadDockerConfig(location);
+  if (loaded.warning !== undefined) io.stderr.write(`warning: ${loaded.warning}\n`);
+  if (loaded.config === undefined) return NO_CREDENTIALS;
+  const warn = (message: string): void => void io.stderr.write(`warning: ${message}\n`);
+  return new DockerConfigCredentials(
+    loaded.config,
+    location.path,
+    { path: io.env.PATH, timeoutMs: 10_000 },
+    warn,
+  );
+}
+
+async function readCaFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `cannot read --registry-ca ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new InputError(`--registry-ca ${path} holds no PEM certificate`);
+  return text;
+}

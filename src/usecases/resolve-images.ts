@@ -1,0 +1,128 @@
+// `resolve`: what each image's tag points to now, and optionally its platforms. All inputs go out
+// together; the resolver de-duplicates and bounds concurrency per registry.
+
+import {
+  effectiveTag,
+  familiarString,
+  parseImageReference,
+  referenceName,
+  type ImageReference,
+} from '../core/image-reference.ts';
+import type {
+  CredentialSource,
+  ImageResolver,
+  PlatformManifest,
+  RegistryFailureKind,
+} from '../core/tag-resolution.ts';
+
+export interface ResolvedImage {
+  readonly input: string;
+  readonly name: string | null;
+  readonly tag: string | null;
+  readonly digest: string | null;
+  readonly mediaType: string | null;
+  /** Only when asked for: `[{os, architecture, variant, digest}]`; empty for a single-platform image. */
+  readonly platforms?: ReadonlyArray<
+    Pick<PlatformManifest, 'os' | 'architecture' | 'variant' | 'digest'>
+  > | null;
+  readonly credentialSource: CredentialSource | null;
+  /** For `tag@digest` input: the digest written, and whether the tag has moved away from it. */
+  readonly pinned?: { readonly digest: string; readonly tagMoved: boolean };
+  readonly error?: {
+    readonly kind: RegistryFailureKind | 'invalid-reference';
+    readonly message: string;
+  };
+}
+
+export interface ResolveOptions {
+  readonly platforms: boolean;
+}
+
+export async function resolveImages(
+  inputs: readonly string[],
+  resolver: ImageResolver,
+  options: ResolveOptions,
+): Promise<ResolvedImage[]> {
+  return Promise.all(inputs.map((input) => resolveOne(input, resolver, options)));
+}
+
+async function resolveOne(
+  input: string,
+  resolver: ImageResolver,
+  options: ResolveOptions,
+): Promise<ResolvedImage> {
+  const parsed = parseImageReference(input);
+  if (!parsed.ok) {
+    return {
+      ...empty(input),
+      error: { kind: 'invalid-reference', message: parsed.problem.message },
+    };
+  }
+  const ref = parsed.reference;
+  const base = { ...empty(input), name: referenceName(ref), tag: effectiveTag(ref) ?? null };
+  if (ref.tag === undefined && ref.digest !== undefined)
+    return digestOnly(ref, base, resolver, options);
+  const resolution = await resolver.resolveTag(ref);
+  if (!resolution.ok)
+    return {
+      ...base,
+      error: { kind: resolution.failure.kind, message: resolution.failure.message },
+    };
+  const { digest, mediaType, credentialSource } = resolution.value;
+  const result: ResolvedImage = {
+    ...base,
+    digest,
+    mediaType,
+    credentialSource,
+    ...(ref.digest === undefined
+      ? {}
+      : { pinned: { digest: ref.digest, tagMoved: ref.digest !== digest } }),
+  };
+  return options.platforms ? withPlatforms(result, ref, digest, resolver) : result;
+}
+
+/** A reference by digest alone has nothing to resolve: it names fixed content. */
+async function digestOnly(
+  ref: ImageReference,
+  base: ResolvedImage,
+  resolver: ImageResolver,
+  options: ResolveOptions,
+): Promise<ResolvedImage> {
+  const digest = ref.digest ?? '';
+  const result = { ...base, digest, tag: null };
+  return options.platforms && ref.digest !== undefined
+    ? withPlatforms(result, ref, ref.digest, resolver)
+    : result;
+}
+
+async function withPlatforms(
+  result: ResolvedImage,
+  ref: ImageReference,
+  digest: NonNullable<ImageReference['digest']>,
+  resolver: ImageResolver,
+): Promise<ResolvedImage> {
+  const platforms = await resolver.platforms(ref, digest);
+  if (!platforms.ok)
+    return {
+      ...result,
+      platforms: null,
+      error: { kind: platforms.failure.kind, message: platforms.failure.message },
+    };
+  const children = platforms.platforms.map(({ os, architecture, variant, digest: d }) => ({
+    os,
+    architecture,
+    variant,
+    digest: d,
+  }));
+  return { ...result, platforms: children };
+}
+
+function empty(input: string): ResolvedImage {
+  return { input, name: null, tag: null, digest: null, mediaType: null, credentialSource: null };
+}
+
+/** For display: the familiar form of the input, or the input itself. */
+export function displayName(input: string): string {
+  const parsed = parseImageReference(input);
+  return parsed.ok ? familiarString(parsed.reference) : input;
+}
