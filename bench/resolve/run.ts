@@ -6,10 +6,22 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { parseArgs, promisify } from 'node:util';
 import { startFaultProxy } from '../../test/support/fault-proxy.ts';
 import { BUILT_BIN } from '../../test/support/run-cli.ts';
-import { startRegistry, TEST_PASSWORD, TEST_USER, type AccessLogEntry, type TestRegistry } from '../../test/support/registry.ts';
+import {
+  startRegistry,
+  TEST_PASSWORD,
+  TEST_USER,
+  type AccessLogEntry,
+  type TestRegistry,
+} from '../../test/support/registry.ts';
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { tags: { type: 'string', default: '300' }, mode: { type: 'string', default: 'plain' }, repos: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: {
+    tags: { type: 'string', default: '300' },
+    mode: { type: 'string', default: 'plain' },
+    repos: { type: 'string', default: '30' },
+  },
+});
 const tagCount = Number(values.tags);
 const repoCount = Math.min(Number(values.repos), tagCount);
 const mode = values.mode === 'token' ? 'token' : 'plain';
@@ -29,11 +41,24 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     // kube-fresh is short enough to be noisy: report the median of five runs (same TTL-free process each time).
     const ours: Row[] = [];
-    for (let i = 0; i < 5; i++) ours.push(await measure(registry, 'kube-fresh resolve (one process, all images; median of 5)', () => kubeFresh(images)));
+    for (let i = 0; i < 5; i++)
+      ours.push(
+        await measure(registry, 'kube-fresh resolve (one process, all images; median of 5)', () =>
+          kubeFresh(images),
+        ),
+      );
     ours.sort((a, b) => a.seconds - b.seconds);
     rows.push(ours[2] as Row);
-    rows.push(await measure(registry, 'skopeo inspect, sequential', () => skopeoSequential(images, credsArgs)));
-    rows.push(await measure(registry, 'skopeo inspect, xargs -P 8', () => skopeoParallel(images, credsArgs)));
+    rows.push(
+      await measure(registry, 'skopeo inspect, sequential', () =>
+        skopeoSequential(images, credsArgs),
+      ),
+    );
+    rows.push(
+      await measure(registry, 'skopeo inspect, xargs -P 8', () =>
+        skopeoParallel(images, credsArgs),
+      ),
+    );
     const startup = await timeToFirstRequest(registry, images[0] ?? '');
     report(rows, images.length, startup);
   } finally {
@@ -53,14 +78,25 @@ async function seed(registry: TestRegistry): Promise<string[]> {
   return images;
 }
 
-async function measure(registry: TestRegistry, name: string, work: () => Promise<void>): Promise<Row> {
+async function measure(
+  registry: TestRegistry,
+  name: string,
+  work: () => Promise<void>,
+): Promise<Row> {
   const before = await registry.accessLog();
   const started = process.hrtime.bigint();
   await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const during = (await registry.accessLog()).slice(before.length).filter((e) => !e.userAgent.startsWith('test-image-pusher'));
+  const during = (await registry.accessLog())
+    .slice(before.length)
+    .filter((e) => !e.userAgent.startsWith('test-image-pusher'));
   const manifests = during.filter(isManifestRequest);
-  return { name, seconds, manifestRequests: manifests.length, otherRequests: during.length - manifests.length };
+  return {
+    name,
+    seconds,
+    manifestRequests: manifests.length,
+    otherRequests: during.length - manifests.length,
+  };
 }
 
 function isManifestRequest(entry: AccessLogEntry): boolean {
@@ -69,9 +105,13 @@ function isManifestRequest(entry: AccessLogEntry): boolean {
 
 async function kubeFresh(images: readonly string[]): Promise<void> {
   const env = mode === 'token' ? { DOCKER_CONFIG: await tokenDockerConfig() } : {};
-  const { stdout } = await run(process.execPath, [BUILT_BIN, 'resolve', '-o', 'json', ...images], { env: { ...process.env, ...env, HOME: '/nonexistent' }, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [BUILT_BIN, 'resolve', '-o', 'json', ...images], {
+    env: { ...process.env, ...env, HOME: '/nonexistent' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const results = JSON.parse(stdout) as Array<{ error?: unknown }>;
-  if (results.some((r) => r.error !== undefined)) throw new Error('kube-fresh failed to resolve some images');
+  if (results.some((r) => r.error !== undefined))
+    throw new Error('kube-fresh failed to resolve some images');
 }
 
 async function tokenDockerConfig(): Promise<string> {
@@ -81,14 +121,42 @@ async function tokenDockerConfig(): Promise<string> {
   return dir;
 }
 
-async function skopeoSequential(images: readonly string[], creds: readonly string[]): Promise<void> {
-  for (const image of images) await run('skopeo', ['inspect', '--tls-verify=false', ...creds, '--format', '{{.Digest}}', `docker://${image}`]);
+async function skopeoSequential(
+  images: readonly string[],
+  creds: readonly string[],
+): Promise<void> {
+  for (const image of images)
+    await run('skopeo', [
+      'inspect',
+      '--tls-verify=false',
+      ...creds,
+      '--format',
+      '{{.Digest}}',
+      `docker://${image}`,
+    ]);
 }
 
 function skopeoParallel(images: readonly string[], creds: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('xargs', ['-P', '8', '-I{}', 'skopeo', 'inspect', '--tls-verify=false', ...creds, '--format', '{{.Digest}}', 'docker://{}'], { stdio: ['pipe', 'ignore', 'inherit'] });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`xargs exited ${code}`))));
+    const child = spawn(
+      'xargs',
+      [
+        '-P',
+        '8',
+        '-I{}',
+        'skopeo',
+        'inspect',
+        '--tls-verify=false',
+        ...creds,
+        '--format',
+        '{{.Digest}}',
+        'docker://{}',
+      ],
+      { stdio: ['pipe', 'ignore', 'inherit'] },
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`xargs exited ${code}`)),
+    );
     child.stdin.end(images.join('\n'));
   });
 }
@@ -101,7 +169,11 @@ async function timeToFirstRequest(registry: TestRegistry, image: string): Promis
     for (let i = 0; i < 7; i++) {
       const seen = proxy.requests.length;
       const started = performance.now() + performance.timeOrigin;
-      await run(process.execPath, [BUILT_BIN, 'resolve', image.replace(registry.host, proxy.host)], { env: { ...process.env, HOME: '/nonexistent' } }).catch(() => undefined);
+      await run(
+        process.execPath,
+        [BUILT_BIN, 'resolve', image.replace(registry.host, proxy.host)],
+        { env: { ...process.env, HOME: '/nonexistent' } },
+      ).catch(() => undefined);
       const first = proxy.requests[seen];
       if (first !== undefined) samples.push(first.at - started);
     }
@@ -115,14 +187,22 @@ async function timeToFirstRequest(registry: TestRegistry, image: string): Promis
 function report(rows: readonly Row[], images: number, startupMs: number): void {
   const [ours] = rows;
   if (ours === undefined) return;
-  console.log(`\nbench/resolve: ${images} distinct tags in ${repoCount} repositories, ${mode} registry on loopback (${new Date().toISOString()})\n`);
-  console.log('| command | wall time | vs kube-fresh | manifest requests / image | other requests |');
+  console.log(
+    `\nbench/resolve: ${images} distinct tags in ${repoCount} repositories, ${mode} registry on loopback (${new Date().toISOString()})\n`,
+  );
+  console.log(
+    '| command | wall time | vs kube-fresh | manifest requests / image | other requests |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     const ratio = row === ours ? '1.0×' : `${(row.seconds / ours.seconds).toFixed(1)}× slower`;
-    console.log(`| ${row.name} | ${row.seconds.toFixed(2)} s | ${ratio} | ${(row.manifestRequests / images).toFixed(2)} | ${row.otherRequests} |`);
+    console.log(
+      `| ${row.name} | ${row.seconds.toFixed(2)} s | ${ratio} | ${(row.manifestRequests / images).toFixed(2)} | ${row.otherRequests} |`,
+    );
   }
-  console.log(`\nkube-fresh: spawn → first registry request: ${startupMs.toFixed(0)} ms (median of 7)`);
+  console.log(
+    `\nkube-fresh: spawn → first registry request: ${startupMs.toFixed(0)} ms (median of 7)`,
+  );
 }
 
 await main();

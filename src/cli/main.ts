@@ -6,6 +6,9 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KubeFreshError } from '../core/errors.ts';
 import { ExitCode, type CliIo } from './io.ts';
 import { registerRefCommand } from './commands/ref-command.ts';
+import { registerLintCommand } from './commands/lint-command.ts';
+import { registerPinCommand } from './commands/pin-command.ts';
+import { registerFixCommand } from './commands/fix-command.ts';
 import { registerResolveCommand } from './commands/resolve-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
@@ -49,6 +52,9 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
     outcome.code = code;
   };
   registerRefCommand(program, io, setExit);
+  registerLintCommand(program, io, setExit);
+  registerPinCommand(program, io, setExit);
+  registerFixCommand(program, io, setExit);
   registerResolveCommand(program, io, setExit);
   return program;
 }

@@ -15,7 +15,7 @@ import { defaultRegistryConfig } from '../registry/registry-config.ts';
 import type { CliIo } from './io.ts';
 import type { RegistryCliOptions } from './registry-flags.ts';
 
-export { addRegistryOptions, type RegistryCliOptions } from './registry-flags.ts';
+export type { RegistryCliOptions } from './registry-flags.ts';
 
 /** Builds the registry client for one command run; the caller closes it. */
 export async function createRegistryClientFromOptions(

@@ -24,12 +24,8 @@ import {
 } from './manifest-body.ts';
 import { describeRateLimit, quotaNearlySpent, type RateLimitState } from './rate-limit.ts';
 import type { RegistryConfig } from './registry-config.ts';
-import {
-  failure,
-  registryErrorText,
-  RegistrySession,
-  type SessionResult,
-} from './registry-session.ts';
+import type { RegistrySession } from './registry-session.ts';
+import { failure, registryErrorText, type SessionResult } from './registry-session.ts';
 
 export const MANIFEST_ACCEPT = [
   MEDIA_TYPES.ociIndex,

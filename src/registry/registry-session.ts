@@ -79,13 +79,7 @@ export class RegistrySession {
       const { response } = sent;
       if (response.status === 401 && !retriedAuth) {
         retriedAuth = true;
-        const challenge = response.headers['www-authenticate'];
-        if (auth.header === undefined && this.auth.learn(registry, challenge).scheme !== 'none')
-          continue;
-        if (auth.header !== undefined && isInvalidTokenChallenge(challenge)) {
-          this.auth.invalidate(repository, credential);
-          continue;
-        }
+        if (this.worthRetrying(registry, repository, credential, auth.header, response)) continue;
       }
       if (response.status === 401 || response.status === 403) {
         return failure(
@@ -97,6 +91,24 @@ export class RegistrySession {
       }
       return { ok: true, response, credentialSource: credential?.source ?? ANONYMOUS_SOURCE };
     }
+  }
+
+  /**
+   * After a 401: retry once if we now know the challenge (we went anonymously to a registry whose
+   * `/v2/` was open) or if our token was rejected as `invalid_token` (dropped, fetched anew).
+   */
+  private worthRetrying(
+    registry: string,
+    repository: string,
+    credential: Credential | undefined,
+    sentHeader: string | undefined,
+    response: HttpResponse,
+  ): boolean {
+    const challenge = response.headers['www-authenticate'];
+    if (sentHeader === undefined) return this.auth.learn(registry, challenge).scheme !== 'none';
+    if (!isInvalidTokenChallenge(challenge)) return false;
+    this.auth.invalidate(repository, credential);
+    return true;
   }
 
   private async withRetries(registry: string, req: HttpRequest): Promise<TransportResult> {

@@ -199,7 +199,7 @@ export class ImagePusher {
     body: Buffer;
   }> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const authorization = await this.authorization(repository);
+      const authorization = this.authorization(repository);
       const res = await request(this.options.url + path, {
         method,
         headers: {

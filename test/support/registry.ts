@@ -151,7 +151,11 @@ async function writeHtpasswd(dir: string): Promise<string> {
 async function waitForListening(child: ChildProcess, logFile: string): Promise<number> {
   let exited: string | undefined;
   child.once('exit', (code) => (exited = `docker-registry exited with ${code} before listening`));
-  child.once('error', (error) => (exited = `cannot start docker-registry (run scripts/install-test-deps.sh): ${error.message}`));
+  child.once(
+    'error',
+    (error) =>
+      (exited = `cannot start docker-registry (run scripts/install-test-deps.sh): ${error.message}`),
+  );
   for (let waited = 0; waited < 20_000; waited += 10) {
     const text = await readFile(logFile, 'utf8');
     const match = /listening on 127\.0\.0\.1:(\d+)/.exec(text);

@@ -57,8 +57,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     .flatMap((s) => s.split(' '))
     .filter((s) => s !== '');
   const service = form.get('service') ?? '';
-  const user = authenticate(req, form, ctx.options.users);
-  if (user === 'denied') {
+  const auth = authenticate(req, form, ctx.options.users);
+  if (auth === 'denied') {
     ctx.requests.push({ method: req.method ?? '', user: undefined, scopes, status: 401 });
     res.writeHead(401, {
       'content-type': 'application/json',
@@ -67,6 +67,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     res.end('{"details":"incorrect username or password"}');
     return;
   }
+  const user = auth.user;
   ctx.requests.push({ method: req.method ?? '', user, scopes, status: 200 });
   const access = scopes.map((scope) => grant(scope, user));
   const token = issue(ctx, service, user, access);
@@ -82,19 +83,21 @@ function authenticate(
   req: IncomingMessage,
   form: URLSearchParams,
   users: Readonly<Record<string, string>>,
-): string | undefined | 'denied' {
+): { user: string | undefined } | 'denied' {
   if (form.get('grant_type') === 'refresh_token') {
     const [user, secret] = (form.get('refresh_token') ?? '').split(':');
     return user !== undefined && users[user] !== undefined && users[user] === secret
-      ? user
+      ? { user }
       : 'denied';
   }
   const header = req.headers.authorization;
-  if (header === undefined) return undefined;
+  if (header === undefined) return { user: undefined };
   const decoded = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const user = decoded.slice(0, colon);
-  return users[user] !== undefined && users[user] === decoded.slice(colon + 1) ? user : 'denied';
+  return users[user] !== undefined && users[user] === decoded.slice(colon + 1)
+    ? { user }
+    : 'denied';
 }
 
 function grant(

@@ -14,7 +14,7 @@ import {
   parseDockerConfig,
   type DockerConfig,
 } from './docker-config.ts';
-import { KubeletKeyring } from './kubelet-keyring.ts';
+import type { KubeletKeyring } from './kubelet-keyring.ts';
 
 export interface DockerConfigLocation {
   readonly path: string;

@@ -45,16 +45,24 @@ function matchClass(pattern: string, start: number, c: string): number {
   let first = true;
   while (i < pattern.length && (pattern[i] !== ']' || first)) {
     first = false;
-    let lo = pattern[i] ?? '';
-    if (lo === '\\') lo = pattern[++i] ?? '';
-    let hi = lo;
-    if (pattern[i + 1] === '-' && pattern[i + 2] !== ']' && pattern[i + 2] !== undefined) {
-      hi = pattern[i + 2] === '\\' ? (pattern[i + 3] ?? '') : (pattern[i + 2] ?? '');
-      i += pattern[i + 2] === '\\' ? 3 : 2;
-    }
-    if (lo <= c && c <= hi) matched = true;
-    i++;
+    const range = readRange(pattern, i);
+    if (range.lo <= c && c <= range.hi) matched = true;
+    i = range.next;
   }
   if (pattern[i] !== ']') return 0; // unterminated class: Go returns ErrBadPattern
   return matched !== negated ? i - start + 1 : 0;
+}
+
+/** One class element at `i`: a character (maybe escaped) or a `lo-hi` range. */
+function readRange(pattern: string, i: number): { lo: string; hi: string; next: number } {
+  const [lo, afterLo] = readClassChar(pattern, i);
+  if (pattern[afterLo] !== '-' || pattern[afterLo + 1] === ']' || afterLo + 1 >= pattern.length) {
+    return { lo, hi: lo, next: afterLo };
+  }
+  const [hi, afterHi] = readClassChar(pattern, afterLo + 1);
+  return { lo, hi, next: afterHi };
+}
+
+function readClassChar(pattern: string, i: number): [string, number] {
+  return pattern[i] === '\\' ? [pattern[i + 1] ?? '', i + 2] : [pattern[i] ?? '', i + 1];
 }

@@ -25,15 +25,17 @@ export function parsePullSecret(
   const map = jsonKey === '.dockerconfigjson' ? (parsed as { auths?: unknown }).auths : parsed;
   if (typeof map !== 'object' || map === null)
     return { ok: false, message: `${jsonKey} has no "auths" object` };
+  return { ok: true, entries: toEntries(map as Record<string, unknown>) };
+}
+
+function toEntries(map: Record<string, unknown>): Record<string, DockerConfigEntry> {
   const entries: Record<string, DockerConfigEntry> = {};
-  for (const [key, value] of Object.entries(map as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(map)) {
     if (typeof value !== 'object' || value === null) continue;
     const v = value as Record<string, unknown>;
-    entries[key] = {
-      ...(typeof v.username === 'string' ? { username: v.username } : {}),
-      ...(typeof v.password === 'string' ? { password: v.password } : {}),
-      ...(typeof v.auth === 'string' ? { auth: v.auth } : {}),
-    };
+    const pick = (field: 'username' | 'password' | 'auth'): Partial<DockerConfigEntry> =>
+      typeof v[field] === 'string' ? { [field]: v[field] } : {};
+    entries[key] = { ...pick('username'), ...pick('password'), ...pick('auth') };
   }
-  return { ok: true, entries };
+  return entries;
 }
