@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Digest } from './digest.ts';
+import { parseImageReference } from './image-reference.ts';
+import { cachedImageForTag, nodeCacheRisk, type NodeImageEntry } from './node-cache.ts';
+
+const d = (c: string): Digest => `sha256:${c.repeat(64)}` as Digest;
+const ref = (s: string) => {
+  const p = parseImageReference(s);
+  if (!p.ok) throw new Error(s);
+  return p.reference;
+};
+
+describe('node image cache (node.status.images)', () => {
+  const images: NodeImageEntry[] = [
+    {
+      names: [`docker.io/library/nginx@${d('1')}`, 'docker.io/library/nginx:1.27'],
+      sizeBytes: 70_000_000,
+    },
+    {
+      names: [
+        `127.0.0.1:5000/team/app@${d('2')}`,
+        '127.0.0.1:5000/team/app:dev',
+        '127.0.0.1:5000/team/app:main',
+      ],
+    },
+    { names: [`127.0.0.1:5000/team/app@${d('3')}`] }, // the old image: its tag moved away
+    { names: ['127.0.0.1:5000/team/untracked:v1'] },
+  ];
+  it('finds the entry carrying name:tag and its repo digest, by normalised name', () => {
+    assert.deepEqual(cachedImageForTag(images, ref('nginx:1.27'), '1.27'), {
+      cached: true,
+      digest: d('1'),
+    });
+    assert.deepEqual(cachedImageForTag(images, ref('127.0.0.1:5000/team/app:main'), 'main'), {
+      cached: true,
+      digest: d('2'),
+    });
+    assert.deepEqual(cachedImageForTag(images, ref('127.0.0.1:5000/team/untracked:v1'), 'v1'), {
+      cached: true,
+      digest: undefined,
+    });
+    assert.deepEqual(cachedImageForTag(images, ref('127.0.0.1:5000/team/app:other'), 'other'), {
+      cached: false,
+    });
+  });
+  it('judges the risk for a new IfNotPresent Pod', () => {
+    assert.equal(nodeCacheRisk({ cached: true, digest: d('2') }, d('4'), []), 'old-image-cached');
+    assert.equal(nodeCacheRisk({ cached: true, digest: d('2') }, d('2'), []), 'current');
+    assert.equal(
+      nodeCacheRisk({ cached: true, digest: d('5') }, d('4'), [
+        { os: 'linux', architecture: 'amd64', variant: undefined, digest: d('5'), mediaType: '' },
+      ]),
+      'current',
+    );
+    assert.equal(
+      nodeCacheRisk({ cached: true, digest: undefined }, d('2'), []),
+      'cached-digest-unknown',
+    );
+    assert.equal(nodeCacheRisk({ cached: false }, d('2'), []), 'not-listed');
+  });
+});

@@ -1,0 +1,50 @@
+// What a node has cached under a tag, read from `node.status.images` (semantics doc §4.3): each
+// entry lists RepoDigests then RepoTags, at most 5 names, and only the 50 largest images are
+// listed — so absence proves nothing, while presence under the tag says what an IfNotPresent
+// container started there would run.
+
+import type { Digest } from './digest.ts';
+import { parseImageReference, referenceName, type ImageReference } from './image-reference.ts';
+import type { PlatformManifest } from './tag-resolution.ts';
+
+export interface NodeImageEntry {
+  readonly names: readonly string[];
+  readonly sizeBytes?: number | undefined;
+}
+
+export type CachedTag =
+  { readonly cached: false } | { readonly cached: true; readonly digest: Digest | undefined };
+
+/** The node's cached image for `ref`'s tag: the entry carrying `name:tag`, and its repo digest. */
+export function cachedImageForTag(
+  images: readonly NodeImageEntry[],
+  ref: ImageReference,
+  tag: string,
+): CachedTag {
+  const name = referenceName(ref);
+  for (const entry of images) {
+    const parsed = entry.names.map(parseImageReference).flatMap((p) => (p.ok ? [p.reference] : []));
+    const tagged = parsed.some(
+      (r) => referenceName(r) === name && r.tag === tag && r.digest === undefined,
+    );
+    if (!tagged) continue;
+    const digest = parsed.find((r) => referenceName(r) === name && r.digest !== undefined)?.digest;
+    return { cached: true, digest };
+  }
+  return { cached: false };
+}
+
+export type NodeCacheRisk = 'old-image-cached' | 'current' | 'cached-digest-unknown' | 'not-listed';
+
+/** Whether a new IfNotPresent Pod on this node would start something other than `current`. */
+export function nodeCacheRisk(
+  cached: CachedTag,
+  current: Digest,
+  children: readonly PlatformManifest[],
+): NodeCacheRisk {
+  if (!cached.cached) return 'not-listed';
+  if (cached.digest === undefined) return 'cached-digest-unknown';
+  if (cached.digest === current || children.some((c) => c.digest === cached.digest))
+    return 'current';
+  return 'old-image-cached';
+}
