@@ -1,0 +1,64 @@
+// The cluster flags plus the environment (read here, once: KUBECONFIG, HOME, the in-cluster
+// service variables) → a connected ClusterReader and the namespace scope the command asked for.
+// Loaded lazily by command implementations, because it loads @kubernetes/client-node.
+
+import { UsageError } from '../core/errors.ts';
+import type { ClusterReader } from '../cluster/cluster-reader.ts';
+import { connectCluster } from '../cluster/connect-cluster.ts';
+import type { CliIo } from './io.ts';
+import type { ClusterCliOptions } from './cluster-flags.ts';
+
+export { addClusterOptions, type ClusterCliOptions } from './cluster-flags.ts';
+
+export interface ClusterConnection {
+  readonly reader: ClusterReader;
+  /** The namespace to read, or undefined for all namespaces (-A). */
+  readonly namespace: string | undefined;
+}
+
+export async function connectClusterFromOptions(
+  options: ClusterCliOptions,
+  io: CliIo,
+): Promise<ClusterConnection> {
+  const env = io.env;
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (
+    options.namespace !== undefined &&
+    !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(options.namespace)
+  ) {
+    throw new UsageError(
+      `--namespace takes a namespace name, not ${JSON.stringify(options.namespace)}`,
+    );
+  }
+  const reader = await connectCluster({
+    sources: {
+      kubeconfigFlag: options.kubeconfig,
+      kubeconfigEnv: env.KUBECONFIG,
+      home: env.HOME,
+      inCluster: host && port ? { host, port } : undefined,
+    },
+    selection: { context: options.context, namespace: options.namespace },
+    requestTimeoutMs: parseRequestTimeout(options.requestTimeout ?? '30s'),
+    userAgent: 'kube-fresh (+https://github.com/kube-fresh/kube-fresh)',
+    env,
+  });
+  return {
+    reader,
+    namespace: options.allNamespaces === true ? undefined : reader.target.namespace,
+  };
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** kubectl's --request-timeout: a Go-style duration or plain seconds; 0 is not allowed here. */
+export function parseRequestTimeout(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const ms = match === null ? NaN : Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? NaN);
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new UsageError(
+      `--request-timeout takes a positive duration such as 30s, 1m or 500ms, not ${JSON.stringify(text)}`,
+    );
+  }
+  return ms;
+}
