@@ -10,6 +10,8 @@ import { registerLintCommand } from './commands/lint-command.ts';
 import { registerPinCommand } from './commands/pin-command.ts';
 import { registerFixCommand } from './commands/fix-command.ts';
 import { registerResolveCommand } from './commands/resolve-command.ts';
+import { registerStatusCommand } from './commands/status-command.ts';
+import { registerExplainCommand } from './commands/explain-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -56,6 +58,8 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
   registerPinCommand(program, io, setExit);
   registerFixCommand(program, io, setExit);
   registerResolveCommand(program, io, setExit);
+  registerStatusCommand(program, io, setExit);
+  registerExplainCommand(program, io, setExit);
   return program;
 }
 

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../core/errors.ts';
 import type { CredentialProvider } from '../registry/credentials/credential.ts';
 import {
+  ChainedCredentials,
   DockerConfigCredentials,
   loadDockerConfig,
   locateDockerConfig,
@@ -21,6 +22,8 @@ export type { RegistryCliOptions } from './registry-flags.ts';
 export async function createRegistryClientFromOptions(
   options: RegistryCliOptions,
   io: CliIo,
+  /** Asked before the docker config: e.g. the pull secrets of the Pods being checked. */
+  before?: CredentialProvider,
 ): Promise<RegistryClient> {
   const timeoutSeconds = Number(options.registryTimeout ?? '20');
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
@@ -44,7 +47,11 @@ export async function createRegistryClientFromOptions(
     connectTimeoutMs: Math.min(5_000, Math.round(timeoutSeconds * 1000)),
     userAgent: `kube-fresh (+https://github.com/kube-fresh/kube-fresh)`,
   });
-  return createRegistryClient(config, await dockerCredentials(options, io));
+  const docker = await dockerCredentials(options, io);
+  return createRegistryClient(
+    config,
+    before === undefined ? docker : new ChainedCredentials([before, docker]),
+  );
 }
 
 async function dockerCredentials(

@@ -48,7 +48,15 @@ function registry(): { facts: RegistryFacts; answer(lookup: Lookup): void; asked
   const asked: string[] = [];
   const ok = (digest: Digest): TagResolution => ({
     ok: true,
-    value: { digest, mediaType: 'x', size: 1, credentialSource: { kind: 'anonymous', detail: '' } },
+    value: {
+      digest,
+      mediaType:
+        digest === INDEX
+          ? 'application/vnd.oci.image.index.v1+json'
+          : 'application/vnd.oci.image.manifest.v1+json',
+      size: 1,
+      credentialSource: { kind: 'anonymous', detail: '' },
+    },
   });
   const failure = (kind: 'unreachable' | 'unauthorized'): TagResolution => ({
     ok: false,
@@ -136,7 +144,7 @@ describe('judgeContainer (semantics doc §4.2)', () => {
       'containerd, single manifest, old digest → stale',
       { specImage: 'reg.test/app:single', imageId: `reg.test/app@${OLD_SINGLE}`, node: amd64 },
       { verdict: 'stale', running: OLD_SINGLE, current: SINGLE },
-      ['tag', 'platforms'],
+      ['tag'],
     ],
     [
       'containerd, multi-arch, index digest → fresh',

@@ -13,12 +13,19 @@ import {
 } from './image-reference.ts';
 import { selectPlatformChild, type NodePlatform } from './platform.ts';
 import { parseRunningImageId, type RunningImage } from './running-image-id.ts';
-import type {
-  ConfigDigestResult,
-  PlatformsResult,
-  RegistryFailureKind,
-  TagResolution,
+import {
+  isIndexMediaType,
+  type ConfigDigestResult,
+  type PlatformsResult,
+  type RegistryFailureKind,
+  type TagResolution,
 } from './tag-resolution.ts';
+
+/** What the tag points to now; an index has platform children. */
+interface CurrentImage {
+  readonly digest: Digest;
+  readonly isIndex: boolean;
+}
 
 export interface RunningContainer {
   /** The image string from the Pod spec. */
@@ -91,7 +98,8 @@ export function judgeContainer(container: RunningContainer, facts: RegistryFacts
       running.problem === 'missing' ? 'no-image-id' : 'unparsable-image-id',
       running.message,
     );
-  return compareRunning(ref, tag.value.digest, running.image, container.node, facts);
+  const current = { digest: tag.value.digest, isIndex: isIndexMediaType(tag.value.mediaType) };
+  return compareRunning(ref, current, running.image, container.node, facts);
 }
 
 function judgePinned(ref: ImageReference, pinned: Digest, facts: RegistryFacts): Judgement {
@@ -115,15 +123,15 @@ function judgePinned(ref: ImageReference, pinned: Digest, facts: RegistryFacts):
 
 function compareRunning(
   ref: ImageReference,
-  current: Digest,
+  current: CurrentImage,
   running: RunningImage,
   node: NodePlatform | undefined,
   facts: RegistryFacts,
 ): Judgement {
   const sameRepository =
     running.repository === undefined || running.repository === referenceName(ref);
-  if (running.kind === 'repo-digest' && running.digest === current)
-    return fresh(running.digest, current, 'digest');
+  if (running.kind === 'repo-digest' && running.digest === current.digest)
+    return fresh(running.digest, current.digest, 'digest');
   if (running.kind === 'repo-digest' && sameRepository)
     return compareInDigestSpace(ref, current, running.digest, node, facts);
   // A bare image ID, or a repo digest of another repository (containerd keys images by config
@@ -133,7 +141,7 @@ function compareRunning(
       'unknown-node',
       'the node and its platform are not known, so the image ID cannot be compared',
     );
-  const currentConfig = configForPlatform(ref, current, node, facts);
+  const currentConfig = configForPlatform(ref, current.digest, node, facts, current.isIndex);
   if (!currentConfig.ok) return currentConfig.judgement;
   const runningConfig =
     running.kind === 'image-id'
@@ -141,55 +149,63 @@ function compareRunning(
       : configOfOtherRepository(running, node, facts);
   if (!runningConfig.ok) return runningConfig.judgement;
   return runningConfig.value === currentConfig.value
-    ? fresh(running.digest, current, 'config')
-    : stale(running.digest, current);
+    ? fresh(running.digest, current.digest, 'config')
+    : stale(running.digest, current.digest);
 }
 
 function compareInDigestSpace(
   ref: ImageReference,
-  current: Digest,
+  current: CurrentImage,
   running: Digest,
   node: NodePlatform | undefined,
   facts: RegistryFacts,
 ): Judgement {
-  const platforms = facts.platforms(ref, current);
-  if (platforms === undefined) return { needs: [{ kind: 'platforms', ref, digest: current }] };
+  // A single-platform tag: its one digest is the only current one.
+  if (!current.isIndex) return stale(running, current.digest);
+  const platforms = facts.platforms(ref, current.digest);
+  if (platforms === undefined)
+    return { needs: [{ kind: 'platforms', ref, digest: current.digest }] };
   if (!platforms.ok)
     return unknown('registry', `registry: ${platforms.failure.message}`, platforms.failure.kind);
-  // A single-platform tag: its one digest is the only current one.
-  if (platforms.platforms.length === 0) return stale(running, current);
   if (platforms.platforms.some((child) => child.digest === running)) {
     // Running a child of the current index. On a known node it must be that node's child.
     const child = node === undefined ? undefined : selectPlatformChild(platforms.platforms, node);
     if (child === undefined || child.digest === running)
-      return fresh(running, current, 'platform-child');
+      return fresh(running, current.digest, 'platform-child');
   }
-  return stale(running, current);
+  return stale(running, current.digest);
 }
 
-/** The config digest of the manifest `digest` resolves to on `node` (through its index, if any). */
+/**
+ * The config digest of the manifest `digest` resolves to on `node` (through its index, if any).
+ * `isIndex` is known for a tag's own digest (from the HEAD's media type); for other digests the
+ * platform list tells (empty for a single manifest).
+ */
 function configForPlatform(
   ref: ImageReference,
   digest: Digest,
   node: NodePlatform,
   facts: RegistryFacts,
+  isIndex?: boolean,
 ): Step<Digest> {
-  const platforms = facts.platforms(ref, digest);
-  if (platforms === undefined) return need({ kind: 'platforms', ref, digest });
-  if (!platforms.ok) return failed(platforms.failure.message, platforms.failure.kind);
   let manifest = digest;
-  if (platforms.platforms.length > 0) {
-    const child = selectPlatformChild(platforms.platforms, node);
-    if (child === undefined) {
-      return {
-        ok: false,
-        judgement: unknown(
-          'no-matching-platform',
-          `the image has no ${node.os}/${node.architecture} manifest`,
-        ),
-      };
+  if (isIndex !== false) {
+    const platforms = facts.platforms(ref, digest);
+    if (platforms === undefined) return need({ kind: 'platforms', ref, digest });
+    if (!platforms.ok) return failed(platforms.failure.message, platforms.failure.kind);
+    if (platforms.platforms.length > 0) {
+      const child = selectPlatformChild(platforms.platforms, node);
+      if (child === undefined) {
+        return {
+          ok: false,
+          judgement: unknown(
+            'no-matching-platform',
+            `the image has no ${node.os}/${node.architecture} manifest`,
+          ),
+        };
+      }
+      manifest = child.digest;
     }
-    manifest = child.digest;
   }
   const config = facts.config(ref, manifest);
   if (config === undefined) return need({ kind: 'config', ref, digest: manifest });

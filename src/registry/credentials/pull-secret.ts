@@ -6,19 +6,28 @@ import type { DockerConfigEntry } from './kubelet-keyring.ts';
 export type PullSecretPayload =
   { ok: true; entries: Record<string, DockerConfigEntry> } | { ok: false; message: string };
 
-/** Decodes a Secret's `data` (base64 values) into registry entries. */
+/**
+ * Reads a Secret's docker-config key into registry entries. `encoding` says whether the values
+ * are still base64 (a Secret's `data` as the API returns it) or already decoded text.
+ */
 export function parsePullSecret(
   type: string | undefined,
   data: Readonly<Record<string, string>> | undefined,
+  encoding: 'base64' | 'text' = 'base64',
 ): PullSecretPayload {
   const jsonKey = type === 'kubernetes.io/dockercfg' ? '.dockercfg' : '.dockerconfigjson';
   const encoded = data?.[jsonKey];
   if (encoded === undefined) return { ok: false, message: `no ${jsonKey} key` };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+    parsed = JSON.parse(
+      encoding === 'base64' ? Buffer.from(encoded, 'base64').toString('utf8') : encoded,
+    );
   } catch {
-    return { ok: false, message: `${jsonKey} is not base64-encoded JSON` };
+    return {
+      ok: false,
+      message: `${jsonKey} is not ${encoding === 'base64' ? 'base64-encoded ' : ''}JSON`,
+    };
   }
   if (typeof parsed !== 'object' || parsed === null)
     return { ok: false, message: `${jsonKey} is not a JSON object` };

@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Digest } from '../core/digest.ts';
+import { referenceName, type ImageReference } from '../core/image-reference.ts';
+import type { ImageResolver, PlatformManifest, TagResolution } from '../core/tag-resolution.ts';
+import type {
+  SnapshotEvent,
+  SnapshotNode,
+  SnapshotPod,
+  WorkloadRef,
+} from '../cluster/cluster-snapshot.ts';
+import { FakeClusterReader } from '../cluster/fake-cluster-reader.ts';
+import { checkWorkloads } from './check-workloads.ts';
+import { explainWorkload } from './explain-workload.ts';
+
+const d = (c: string): Digest => `sha256:${c.repeat(64)}` as Digest;
+const REG = 'reg.test:5000';
+const V1 = d('1');
+const V2 = d('2');
+
+/** A resolver that knows app:dev → V2 (single manifest), multi:dev → an index; counts requests. */
+class CountingResolver implements ImageResolver {
+  readonly calls: string[] = [];
+  down = false;
+  resolveTag(ref: ImageReference): Promise<TagResolution> {
+    this.calls.push(`tag ${referenceName(ref)}:${ref.tag ?? ''}`);
+    if (this.down)
+      return Promise.resolve({
+        ok: false,
+        failure: {
+          kind: 'unreachable',
+          registry: REG,
+          repository: ref.path,
+          message: 'cannot reach https://reg.test:5000 (ECONNREFUSED)',
+        },
+      });
+    const digest = ref.path === 'team/multi' ? d('9') : V2;
+    const mediaType =
+      ref.path === 'team/multi'
+        ? 'application/vnd.oci.image.index.v1+json'
+        : 'application/vnd.oci.image.manifest.v1+json';
+    return Promise.resolve({
+      ok: true,
+      value: { digest, mediaType, size: 1, credentialSource: { kind: 'anonymous', detail: '' } },
+    });
+  }
+  platforms(ref: ImageReference, digest: Digest) {
+    this.calls.push(`platforms ${digest.slice(7, 9)}`);
+    const children: PlatformManifest[] =
+      digest === d('9')
+        ? [
+            {
+              os: 'linux',
+              architecture: 'amd64',
+              variant: undefined,
+              digest: d('a'),
+              mediaType: '',
+            },
+          ]
+        : [];
+    void ref;
+    return Promise.resolve({ ok: true as const, platforms: children });
+  }
+  configDigest() {
+    return Promise.resolve({ ok: true as const, configDigest: d('c') });
+  }
+}
+
+const deployment: WorkloadRef = {
+  kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  name: 'web',
+  namespace: 'prod',
+  uid: 'u1',
+};
+
+function pod(
+  name: string,
+  node: string,
+  imageID: string,
+  image = `${REG}/team/app:dev`,
+  policy = 'IfNotPresent',
+): SnapshotPod {
+  return {
+    namespace: 'prod',
+    name,
+    uid: `uid-${name}`,
+    labels: { app: 'web' },
+    createdAt: '2026-11-25T10:00:00Z',
+    nodeName: node,
+    phase: 'Running',
+    serviceAccountName: 'default',
+    imagePullSecrets: [],
+    workload: deployment,
+    controller: undefined,
+    containers: [
+      {
+        kind: 'regular',
+        name: 'app',
+        image,
+        imagePullPolicy: policy,
+        restartPolicy: undefined,
+        status: {
+          image,
+          imageID,
+          containerID: 'containerd://x',
+          ready: true,
+          started: true,
+          restartCount: 0,
+          current: {
+            state: 'running',
+            reason: undefined,
+            message: undefined,
+            startedAt: '2026-11-25T10:00:05Z',
+            finishedAt: undefined,
+            exitCode: undefined,
+          },
+          last: undefined,
+        },
+      },
+    ],
+  };
+}
+
+function node(name: string, cachedDigest?: Digest): SnapshotNode {
+  const images =
+    cachedDigest === undefined
+      ? []
+      : [{ names: [`${REG}/team/app@${cachedDigest}`, `${REG}/team/app:dev`], sizeBytes: 1000 }];
+  return {
+    name,
+    architecture: 'amd64',
+    operatingSystem: 'linux',
+    kubeletVersion: 'v1.35.4',
+    containerRuntimeVersion: 'containerd://1.6.20',
+    ready: true,
+    images,
+  };
+}
+
+function cachedEvent(podName: string): SnapshotEvent {
+  return {
+    namespace: 'prod',
+    name: `${podName}.1`,
+    reason: 'Pulled',
+    message: `Container image "${REG}/team/app:dev" already present on machine`,
+    type: 'Normal',
+    count: 1,
+    firstTimestamp: '2026-11-25T10:00:04Z',
+    lastTimestamp: '2026-11-25T10:00:04Z',
+    eventTime: undefined,
+    involvedObject: {
+      kind: 'Pod',
+      name: podName,
+      namespace: 'prod',
+      uid: `uid-${podName}`,
+      fieldPath: 'spec.containers{app}',
+    },
+    source: { component: 'kubelet', host: 'node-a' },
+    reportingController: 'kubelet',
+    reportingInstance: 'node-a',
+  };
+}
+
+function deps(reader: FakeClusterReader, resolver: ImageResolver) {
+  return {
+    reader,
+    openRegistry: () => Promise.resolve({ resolver, close: () => Promise.resolve() }),
+  };
+}
+
+describe('checkWorkloads', () => {
+  it('finds a mixed workload, the node that caches the old image, with one request per distinct tag', async () => {
+    const reader = new FakeClusterReader({
+      pods: [
+        pod('web-a', 'node-a', `${REG}/team/app@${V1}`),
+        pod('web-b', 'node-b', `${REG}/team/app@${V2}`),
+        pod('web-c', 'node-a', `${REG}/team/app@${V1}`),
+      ],
+      nodes: [node('node-a', V1), node('node-b', V2), node('node-c')],
+    });
+    const resolver = new CountingResolver();
+    const report = await checkWorkloads(deps(reader, resolver), { namespace: 'prod' });
+    assert.equal(report.workloads.length, 1);
+    const [w] = report.workloads;
+    assert.equal(w?.verdict, 'mixed');
+    assert.equal(w?.current, V2);
+    assert.deepEqual(
+      w?.running.map((r) => [r.digest, r.pods, r.nodes, r.verdict]),
+      [
+        [V1, 2, ['node-a'], 'stale'],
+        [V2, 1, ['node-b'], 'fresh'],
+      ],
+    );
+    assert.deepEqual(
+      w?.nodeRisks.map((r) => [r.node, r.risk]),
+      [
+        ['node-a', 'old-image-cached'],
+        ['node-b', 'current'],
+        ['node-c', 'not-listed'],
+      ],
+    );
+    assert.deepEqual(
+      resolver.calls.filter((c) => c.startsWith('tag')),
+      [`tag ${REG}/team/app:dev`],
+    );
+    assert.equal(report.summary.verdicts.mixed, 1);
+    assert.equal(report.summary.nodesAtRisk, 1);
+  });
+
+  it('a registry that cannot be reached makes every verdict unknown, never fresh or stale', async () => {
+    const reader = new FakeClusterReader({
+      pods: [
+        pod('web-a', 'node-a', `${REG}/team/app@${V1}`),
+        pod('web-b', 'node-b', `${REG}/team/app@${V2}`),
+      ],
+      nodes: [node('node-a', V1), node('node-b')],
+    });
+    const resolver = new CountingResolver();
+    resolver.down = true;
+    const report = await checkWorkloads(deps(reader, resolver), {});
+    assert.equal(report.workloads[0]?.verdict, 'unknown');
+    assert.ok(report.workloads[0]?.replicas.every((r) => r.verdict.verdict === 'unknown'));
+    assert.deepEqual(report.workloads[0]?.nodeRisks, []);
+  });
+
+  it('always-pulled containers carry no node-cache risk', async () => {
+    const reader = new FakeClusterReader({
+      pods: [pod('web-a', 'node-a', `${REG}/team/app@${V1}`, `${REG}/team/app:dev`, 'Always')],
+      nodes: [node('node-a', V1)],
+    });
+    const report = await checkWorkloads(deps(reader, new CountingResolver()), {});
+    assert.equal(report.workloads[0]?.verdict, 'stale');
+    assert.equal(report.workloads[0]?.policy.source, 'explicit');
+    assert.deepEqual(report.workloads[0]?.nodeRisks, []);
+  });
+});
+
+describe('explainWorkload', () => {
+  it('tells the cached-image story and offers the fixes with commands', async () => {
+    const reader = new FakeClusterReader({
+      pods: [
+        pod('web-a', 'node-a', `${REG}/team/app@${V1}`),
+        pod('web-b', 'node-b', `${REG}/team/app@${V2}`),
+      ],
+      nodes: [node('node-a', V1), node('node-b', V2)],
+      events: [cachedEvent('web-a')],
+    });
+    const report = await explainWorkload(deps(reader, new CountingResolver()), 'prod', {
+      kind: 'Deployment',
+      name: 'web',
+    });
+    const [c] = report.containers;
+    assert.equal(c?.verdict, 'mixed');
+    assert.equal(c?.policy.source, 'default');
+    assert.match(
+      c?.cause.join('\n') ?? '',
+      /Pod web-a on node-a runs sha256:111111111111, not sha256:222222222222: .*already present on machine.*under IfNotPresent, did not ask the registry/,
+    );
+    assert.match(c?.cause.join('\n') ?? '', /Node node-a caches .* at the old sha256:111111111111/);
+    assert.deepEqual(
+      c?.fixes.map((f) => f.strategy),
+      ['pin-in-git', 'pin-live', 'pull-always'],
+    );
+    assert.equal(c?.fixes[1]?.command, 'kube-fresh fix -n prod deployment/web');
+    assert.match(c?.fixes[0]?.command ?? '', new RegExp(`image: ${REG}/team/app:dev@${V2}`));
+    assert.equal(c?.pods.find((p) => p.pod === 'web-a')?.events[0]?.kind, 'cached');
+  });
+});

@@ -1,0 +1,235 @@
+// `status`: read the cluster once, ask the registries once per distinct tag, judge every running
+// container, and group the verdicts by workload and container. `explain` reuses the same report.
+
+import {
+  judgeContainer,
+  judgeWorkload,
+  type ContainerVerdict,
+  type Lookup,
+  type WorkloadVerdict,
+} from '../core/container-verdict.ts';
+import { effectiveTag, parseImageReference } from '../core/image-reference.ts';
+import type { NodePlatform } from '../core/platform.ts';
+import { effectivePullPolicy, isPullPolicy, type PullPolicy } from '../core/pull-policy.ts';
+import type { ImageResolver } from '../core/tag-resolution.ts';
+import type { ClusterReader } from '../cluster/cluster-reader.ts';
+import type { ClusterSnapshot, SnapshotPod, SnapshotScope } from '../cluster/cluster-snapshot.ts';
+import { assessNodeCaches, type NodeRisk } from './node-cache-risks.ts';
+import { RegistryFactStore } from './registry-facts.ts';
+import {
+  groupReplicas,
+  type ReplicaReport,
+  type WorkloadContainerReport,
+} from './workload-report.ts';
+
+export type { NodeRisk } from './node-cache-risks.ts';
+export type { ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
+
+export interface StatusReport {
+  readonly target: ClusterSnapshot['target'];
+  readonly readAt: string;
+  readonly workloads: readonly WorkloadContainerReport[];
+  readonly summary: StatusSummary;
+  readonly warnings: readonly string[];
+}
+
+export interface StatusSummary {
+  readonly workloads: number;
+  readonly containers: number;
+  readonly pods: number;
+  readonly verdicts: Readonly<Record<WorkloadVerdict, number>>;
+  /** Distinct tags asked about, and the registry lookups made in all. */
+  readonly tags: number;
+  readonly lookups: number;
+  readonly nodesAtRisk: number;
+}
+
+/** The registry side of a run: built after the snapshot, because pull secrets come from it. */
+export interface RegistryAccess {
+  readonly resolver: ImageResolver;
+  close(): Promise<void>;
+}
+
+export interface CheckDeps {
+  readonly reader: ClusterReader;
+  readonly openRegistry: (snapshot: ClusterSnapshot) => Promise<RegistryAccess>;
+  readonly progress?: (message: string) => void;
+}
+
+const MAX_ROUNDS = 6;
+
+export async function checkWorkloads(deps: CheckDeps, scope: SnapshotScope): Promise<StatusReport> {
+  deps.progress?.('reading the cluster');
+  const snapshot = await deps.reader.readSnapshot(scope);
+  return judgeSnapshot(snapshot, deps);
+}
+
+/** Judges an already read snapshot (explain reads one Pod's workload this way). */
+export async function judgeSnapshot(
+  snapshot: ClusterSnapshot,
+  deps: Pick<CheckDeps, 'openRegistry' | 'progress'>,
+): Promise<StatusReport> {
+  const registry = await deps.openRegistry(snapshot);
+  try {
+    const facts = new RegistryFactStore(registry.resolver);
+    const replicas = observeReplicas(snapshot);
+    deps.progress?.(`checking ${countTags(replicas)} tags for ${snapshot.pods.length} pods`);
+    await settleVerdicts(replicas, facts);
+    const groups = groupReplicas(replicas.map((r) => r.report));
+    const withRisks = (await assessNodeCaches(groups, snapshot.nodes, facts)).map((w) =>
+      withCredentialSource(w, facts),
+    );
+    return {
+      target: snapshot.target,
+      readAt: snapshot.readAt,
+      workloads: withRisks,
+      summary: summarise(withRisks, snapshot, facts),
+      warnings: snapshot.warnings,
+    };
+  } finally {
+    await registry.close();
+  }
+}
+
+interface PendingReplica {
+  report: Omit<ReplicaReport, 'verdict'> & { verdict: ContainerVerdict | undefined };
+  readonly node: NodePlatform | undefined;
+}
+
+function observeReplicas(snapshot: ClusterSnapshot): PendingReplica[] {
+  const platforms = new Map(snapshot.nodes.map((n) => [n.name, platformOf(n)]));
+  const replicas: PendingReplica[] = [];
+  for (const pod of snapshot.pods) {
+    for (const container of pod.containers) {
+      const policy = podPolicy(container.image, container.imagePullPolicy);
+      replicas.push({
+        node: pod.nodeName === undefined ? undefined : platforms.get(pod.nodeName),
+        report: {
+          pod: podIdentity(pod),
+          container: container.name,
+          containerKind: container.kind,
+          image: container.image,
+          policy,
+          imageID: container.status?.imageID ?? '',
+          runtimeImage: container.status?.image,
+          state: container.status?.current,
+          startedAt: container.status?.current.startedAt,
+          restartCount: container.status?.restartCount ?? 0,
+          verdict: undefined,
+        },
+      });
+    }
+  }
+  return replicas;
+}
+
+async function settleVerdicts(replicas: PendingReplica[], facts: RegistryFactStore): Promise<void> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const needs: Lookup[] = [];
+    for (const replica of replicas) {
+      if (replica.report.verdict !== undefined) continue;
+      const judgement = judgeContainer(
+        { specImage: replica.report.image, imageId: replica.report.imageID, node: replica.node },
+        facts,
+      );
+      if ('verdict' in judgement) replica.report.verdict = judgement.verdict;
+      else needs.push(...judgement.needs);
+    }
+    if (needs.length === 0) return;
+    await facts.fetch(needs);
+  }
+  for (const replica of replicas) {
+    replica.report.verdict ??= {
+      verdict: 'unknown',
+      reason: 'registry',
+      message: 'the registry facts did not settle (a bug in kube-fresh)',
+    };
+  }
+}
+
+/** The Pod's stored policy (the API server always sets it), and whether it is the default. */
+function podPolicy(image: string, stored: string | undefined): ReplicaReport['policy'] {
+  const explicit: PullPolicy | undefined =
+    stored !== undefined && isPullPolicy(stored) ? stored : undefined;
+  const defaulted = effectivePullPolicy(image);
+  if (explicit === undefined || explicit === defaulted.policy) return defaulted;
+  return {
+    policy: explicit,
+    source: 'explicit',
+    reason: `set to ${explicit} in the Pod (by its spec or an admission plugin); the default would be ${defaulted.policy}`,
+  };
+}
+
+/** Which credential answered for the tag (named, never shown), for reports. */
+function withCredentialSource(
+  w: WorkloadContainerReport,
+  facts: RegistryFactStore,
+): WorkloadContainerReport {
+  const parsed = parseImageReference(w.image);
+  const tag =
+    parsed.ok && effectiveTag(parsed.reference) !== undefined
+      ? facts.tag(parsed.reference)
+      : undefined;
+  return tag?.ok === true ? { ...w, credentialSource: tag.value.credentialSource } : w;
+}
+
+function platformOf(node: ClusterSnapshot['nodes'][number]): NodePlatform | undefined {
+  if (node.architecture === undefined || node.operatingSystem === undefined) return undefined;
+  return { os: node.operatingSystem, architecture: node.architecture };
+}
+
+function podIdentity(pod: SnapshotPod): ReplicaReport['pod'] {
+  return {
+    namespace: pod.namespace,
+    name: pod.name,
+    node: pod.nodeName,
+    workload: pod.workload,
+    createdAt: pod.createdAt,
+  };
+}
+
+function countTags(replicas: readonly PendingReplica[]): number {
+  const tags = new Set<string>();
+  for (const r of replicas) {
+    const parsed = parseImageReference(r.report.image);
+    if (parsed.ok && effectiveTag(parsed.reference) !== undefined)
+      tags.add(
+        `${parsed.reference.domain}/${parsed.reference.path}:${effectiveTag(parsed.reference)}`,
+      );
+  }
+  return tags.size;
+}
+
+function summarise(
+  workloads: readonly WorkloadContainerReport[],
+  snapshot: ClusterSnapshot,
+  facts: RegistryFactStore,
+): StatusSummary {
+  const verdicts: Record<WorkloadVerdict, number> = {
+    fresh: 0,
+    stale: 0,
+    mixed: 0,
+    pinned: 0,
+    'pinned-behind': 0,
+    unknown: 0,
+  };
+  for (const w of workloads) verdicts[w.verdict]++;
+  return {
+    workloads: new Set(workloads.map((w) => `${w.namespace}/${w.workload.kind}/${w.workload.name}`))
+      .size,
+    containers: workloads.length,
+    pods: snapshot.pods.length,
+    verdicts,
+    tags: facts.asked.tag,
+    lookups: facts.asked.tag + facts.asked.platforms + facts.asked.config,
+    nodesAtRisk: new Set(
+      workloads.flatMap((w) =>
+        w.nodeRisks
+          .filter((r: NodeRisk) => r.risk === 'old-image-cached')
+          .map((r: NodeRisk) => r.node),
+      ),
+    ).size,
+  };
+}
+
+export { judgeWorkload };

@@ -1,0 +1,75 @@
+// Node-cache risk: for a mutable tag under IfNotPresent (or Never), the nodes whose cached copy of
+// the tag is not what the registry has now — a new Pod scheduled there would start the old image.
+
+import type { Digest } from '../core/digest.ts';
+import { effectiveTag, parseImageReference, type ImageReference } from '../core/image-reference.ts';
+import { cachedImageForTag, nodeCacheRisk, type NodeCacheRisk } from '../core/node-cache.ts';
+import { isIndexMediaType } from '../core/tag-resolution.ts';
+import type { SnapshotNode } from '../cluster/cluster-snapshot.ts';
+import type { RegistryFactStore } from './registry-facts.ts';
+import type { WorkloadContainerReport } from './workload-report.ts';
+
+export interface NodeRisk {
+  readonly node: string;
+  readonly risk: NodeCacheRisk;
+  /** The digest the node caches under the tag, when listed. */
+  readonly cachedDigest: string | undefined;
+}
+
+/** Adds `nodeRisks` to every report whose container would reuse a node's cached tag. */
+export async function assessNodeCaches(
+  reports: readonly WorkloadContainerReport[],
+  nodes: readonly SnapshotNode[],
+  facts: RegistryFactStore,
+): Promise<WorkloadContainerReport[]> {
+  const candidates = reports.map((report) => ({ report, target: cacheTarget(report, facts) }));
+  // Index children are fetched only for tags some node caches under an index's other digest.
+  const lookups = candidates.flatMap(({ target }) => {
+    if (target === undefined || !target.isIndex) return [];
+    const cachedElsewhere = nodes.some((n) => {
+      const cached = cachedImageForTag(n.images, target.ref, target.tag);
+      return cached.cached && cached.digest !== undefined && cached.digest !== target.current;
+    });
+    return cachedElsewhere
+      ? [{ kind: 'platforms' as const, ref: target.ref, digest: target.current }]
+      : [];
+  });
+  await facts.fetch(lookups);
+  return candidates.map(({ report, target }) => {
+    if (target === undefined) return report;
+    const platforms = target.isIndex ? facts.platforms(target.ref, target.current) : undefined;
+    const children = platforms?.ok === true ? platforms.platforms : [];
+    const nodeRisks = nodes.map((node) => {
+      const cached = cachedImageForTag(node.images, target.ref, target.tag);
+      return {
+        node: node.name,
+        risk: nodeCacheRisk(cached, target.current, children),
+        cachedDigest: cached.cached ? cached.digest : undefined,
+      };
+    });
+    return { ...report, nodeRisks };
+  });
+}
+
+interface CacheTarget {
+  readonly ref: ImageReference;
+  readonly tag: string;
+  readonly current: Digest;
+  readonly isIndex: boolean;
+}
+
+/** The tag to look for in node caches, when new Pods of this container would reuse a cached copy. */
+function cacheTarget(
+  report: WorkloadContainerReport,
+  facts: RegistryFactStore,
+): CacheTarget | undefined {
+  const reusesCache = report.policy.policy === 'IfNotPresent' || report.policy.policy === 'Never';
+  if (!reusesCache) return undefined;
+  const parsed = parseImageReference(report.image);
+  if (!parsed.ok || parsed.reference.digest !== undefined) return undefined;
+  const tag = effectiveTag(parsed.reference);
+  const resolution = facts.tag(parsed.reference);
+  if (tag === undefined || resolution === undefined || !resolution.ok) return undefined;
+  const { digest, mediaType } = resolution.value;
+  return { ref: parsed.reference, tag, current: digest, isIndex: isIndexMediaType(mediaType) };
+}
