@@ -6,8 +6,11 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  ApiException,
   CustomObjectsApi,
+  HttpMethod,
   KubeConfig,
+  RequestContext,
   ServerConfiguration,
   createConfiguration,
   type User,
@@ -27,6 +30,15 @@ export interface KubeApi {
   readonly batch: BatchV1Api;
   readonly custom: CustomObjectsApi;
   readonly recorder: RequestRecorder;
+  /**
+   * GET as plain JSON through the same auth, budget and timeouts, skipping client-node's model
+   * deserialisation (Date objects, class instances): used for the big lists, where that
+   * deserialisation costs most of the time and memory.
+   */
+  getJson(
+    path: string,
+    query?: Readonly<Record<string, string | number | undefined>>,
+  ): Promise<unknown>;
 }
 
 export interface KubeApiSettings {
@@ -115,8 +127,30 @@ export function createKubeApi(connection: ResolvedConnection, settings: KubeApiS
       recorder,
     ),
   });
+  const getJson = async (
+    path: string,
+    query: Readonly<Record<string, string | number | undefined>> = {},
+  ): Promise<unknown> => {
+    const context = new RequestContext(cluster.server.replace(/\/+$/, '') + path, HttpMethod.GET);
+    for (const [name, value] of Object.entries(query))
+      if (value !== undefined) context.setQueryParam(name, String(value));
+    context.setHeaderParam('Accept', 'application/json');
+    await kubeConfig.applySecurityAuthentication(context);
+    const response = await configuration.httpApi.send(context).toPromise();
+    const text = await response.body.text();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+      throw new ApiException(
+        response.httpStatusCode,
+        `GET ${path}: HTTP ${response.httpStatusCode}`,
+        text,
+        response.headers,
+      );
+    }
+    return JSON.parse(text) as unknown;
+  };
   return {
     target,
+    getJson,
     core: new CoreV1Api(configuration),
     apps: new AppsV1Api(configuration),
     batch: new BatchV1Api(configuration),

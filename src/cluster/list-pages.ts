@@ -8,20 +8,27 @@ export const PAGE_SIZE = 500;
 
 export interface ListPage<T> {
   readonly items: readonly T[] | null | undefined;
-  readonly metadata?: { readonly _continue?: string | undefined } | undefined;
+  /** `_continue` from client-node's models, `continue` in raw JSON. */
+  readonly metadata?:
+    { readonly _continue?: string | undefined; readonly continue?: string | undefined } | undefined;
 }
 
-export async function listAllPages<T>(
+/**
+ * All items of a chunked list. `keep` maps each item as its page arrives — e.g. to drop the fields
+ * kube-fresh never reads, so only one page of full objects is alive at a time.
+ */
+export async function listAllPages<T, K = T>(
   fetchPage: (continueToken: string | undefined) => Promise<ListPage<T>>,
-): Promise<T[]> {
+  keep: (item: T) => K = (item) => item as unknown as K,
+): Promise<K[]> {
   for (let restarts = 0; ; restarts++) {
-    const items: T[] = [];
+    const items: K[] = [];
     let token: string | undefined;
     try {
       do {
         const page = await fetchPage(token);
-        items.push(...(page.items ?? [])); // PartialObjectMetadataList sends null for none
-        token = page.metadata?._continue || undefined;
+        for (const item of page.items ?? []) items.push(keep(item)); // PartialObjectMetadataList sends null for none
+        token = page.metadata?._continue || page.metadata?.continue || undefined;
       } while (token !== undefined);
       return items;
     } catch (error) {

@@ -11,7 +11,7 @@ import {
   type V1ServiceAccount,
 } from '@kubernetes/client-node';
 import type { KubeApi } from './kube-api.ts';
-import { listAllPages, PAGE_SIZE } from './list-pages.ts';
+import { listAllPages, PAGE_SIZE, type ListPage } from './list-pages.ts';
 import type { IntermediateOwner } from './owner-resolution.ts';
 
 export interface PodListScope {
@@ -26,11 +26,67 @@ export function listPods(api: KubeApi, scope: PodListScope): Promise<V1Pod[]> {
     fieldSelector: scope.fieldSelector,
     limit: PAGE_SIZE,
   };
-  return listAllPages((token) =>
+  const path =
     scope.namespace === undefined
-      ? api.core.listPodForAllNamespaces({ ...query, _continue: token })
-      : api.core.listNamespacedPod({ ...query, namespace: scope.namespace, _continue: token }),
+      ? '/api/v1/pods'
+      : `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}/pods`;
+  return listAllPages(
+    async (token) => (await api.getJson(path, { ...query, continue: token })) as ListPage<V1Pod>,
+    trimPod,
   );
+}
+
+/**
+ * The parts of a Pod the snapshot reads (snapshot-views.ts podView). Volumes, env, probes and the
+ * rest are dropped as each page arrives: with 5,000 Pods that is most of the memory.
+ */
+export function trimPod(pod: V1Pod): V1Pod {
+  const meta = pod.metadata ?? {};
+  const spec = pod.spec;
+  const trimContainers = <
+    C extends { name: string; image?: string; imagePullPolicy?: string; restartPolicy?: string },
+  >(
+    list: C[] | undefined,
+  ): C[] | undefined =>
+    list?.map(
+      (c) =>
+        ({
+          name: c.name,
+          image: c.image,
+          imagePullPolicy: c.imagePullPolicy,
+          restartPolicy: c.restartPolicy,
+        }) as C,
+    );
+  return {
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      labels: meta.labels,
+      creationTimestamp: meta.creationTimestamp,
+      ownerReferences: meta.ownerReferences,
+    },
+    spec:
+      spec === undefined
+        ? undefined
+        : {
+            nodeName: spec.nodeName,
+            serviceAccountName: spec.serviceAccountName,
+            imagePullSecrets: spec.imagePullSecrets,
+            containers: trimContainers(spec.containers) ?? [],
+            initContainers: trimContainers(spec.initContainers),
+            ephemeralContainers: trimContainers(spec.ephemeralContainers),
+          },
+    status:
+      pod.status === undefined
+        ? undefined
+        : {
+            phase: pod.status.phase,
+            containerStatuses: pod.status.containerStatuses,
+            initContainerStatuses: pod.status.initContainerStatuses,
+            ephemeralContainerStatuses: pod.status.ephemeralContainerStatuses,
+          },
+  };
 }
 
 const METADATA_ONLY = () =>

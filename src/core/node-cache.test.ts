@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Digest } from './digest.ts';
 import { parseImageReference } from './image-reference.ts';
-import { cachedImageForTag, nodeCacheRisk, type NodeImageEntry } from './node-cache.ts';
+import {
+  cachedImageForTag,
+  indexNodeImages,
+  nodeCacheRisk,
+  type NodeImageEntry,
+} from './node-cache.ts';
 
 const d = (c: string): Digest => `sha256:${c.repeat(64)}` as Digest;
 const ref = (s: string) => {
@@ -44,6 +49,22 @@ describe('node image cache (node.status.images)', () => {
       cached: false,
     });
   });
+  it('the per-node index gives the same answers', () => {
+    const index = indexNodeImages(images);
+    for (const [text, tag] of [
+      ['nginx:1.27', '1.27'],
+      ['127.0.0.1:5000/team/app:main', 'main'],
+      ['127.0.0.1:5000/team/untracked:v1', 'v1'],
+      ['127.0.0.1:5000/team/app:other', 'other'],
+    ] as const) {
+      const r = ref(text);
+      assert.deepEqual(
+        index.get(`${r.domain}/${r.path}:${tag}`) ?? { cached: false },
+        cachedImageForTag(images, r, tag),
+      );
+    }
+  });
+
   it('judges the risk for a new IfNotPresent Pod', () => {
     assert.equal(nodeCacheRisk({ cached: true, digest: d('2') }, d('4'), []), 'old-image-cached');
     assert.equal(nodeCacheRisk({ cached: true, digest: d('2') }, d('2'), []), 'current');

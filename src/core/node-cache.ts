@@ -34,6 +34,27 @@ export function cachedImageForTag(
   return { cached: false };
 }
 
+/**
+ * Every `name:tag` a node lists, mapped to what it caches there: the same answers as
+ * cachedImageForTag, computed once per node instead of once per question.
+ */
+export function indexNodeImages(images: readonly NodeImageEntry[]): ReadonlyMap<string, CachedTag> {
+  const index = new Map<string, CachedTag>();
+  for (const entry of images) {
+    const parsed = entry.names.map(parseImageReference).flatMap((p) => (p.ok ? [p.reference] : []));
+    for (const ref of parsed) {
+      if (ref.tag === undefined || ref.digest !== undefined) continue;
+      const key = `${referenceName(ref)}:${ref.tag}`;
+      if (index.has(key)) continue; // the first entry carrying the tag wins, as in cachedImageForTag
+      const digest = parsed.find(
+        (r) => referenceName(r) === referenceName(ref) && r.digest !== undefined,
+      )?.digest;
+      index.set(key, { cached: true, digest });
+    }
+  }
+  return index;
+}
+
 export type NodeCacheRisk = 'old-image-cached' | 'current' | 'cached-digest-unknown' | 'not-listed';
 
 /** Whether a new IfNotPresent Pod on this node would start something other than `current`. */

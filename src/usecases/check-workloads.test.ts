@@ -197,7 +197,6 @@ describe('checkWorkloads', () => {
       [
         ['node-a', 'old-image-cached'],
         ['node-b', 'current'],
-        ['node-c', 'not-listed'],
       ],
     );
     assert.deepEqual(

@@ -2,8 +2,18 @@
 // the tag is not what the registry has now — a new Pod scheduled there would start the old image.
 
 import type { Digest } from '../core/digest.ts';
-import { effectiveTag, parseImageReference, type ImageReference } from '../core/image-reference.ts';
-import { cachedImageForTag, nodeCacheRisk, type NodeCacheRisk } from '../core/node-cache.ts';
+import {
+  effectiveTag,
+  parseImageReference,
+  referenceName,
+  type ImageReference,
+} from '../core/image-reference.ts';
+import {
+  indexNodeImages,
+  nodeCacheRisk,
+  type CachedTag,
+  type NodeCacheRisk,
+} from '../core/node-cache.ts';
 import { isIndexMediaType } from '../core/tag-resolution.ts';
 import type { SnapshotNode } from '../cluster/cluster-snapshot.ts';
 import type { RegistryFactStore } from './registry-facts.ts';
@@ -23,11 +33,17 @@ export async function assessNodeCaches(
   facts: RegistryFactStore,
 ): Promise<WorkloadContainerReport[]> {
   const candidates = reports.map((report) => ({ report, target: cacheTarget(report, facts) }));
+  const nodeIndexes = nodes.map((node) => ({
+    name: node.name,
+    images: indexNodeImages(node.images),
+  }));
+  const cachedOn = (images: ReadonlyMap<string, CachedTag>, target: CacheTarget): CachedTag =>
+    images.get(`${referenceName(target.ref)}:${target.tag}`) ?? { cached: false };
   // Index children are fetched only for tags some node caches under an index's other digest.
   const lookups = candidates.flatMap(({ target }) => {
     if (target === undefined || !target.isIndex) return [];
-    const cachedElsewhere = nodes.some((n) => {
-      const cached = cachedImageForTag(n.images, target.ref, target.tag);
+    const cachedElsewhere = nodeIndexes.some((n) => {
+      const cached = cachedOn(n.images, target);
       return cached.cached && cached.digest !== undefined && cached.digest !== target.current;
     });
     return cachedElsewhere
@@ -39,15 +55,16 @@ export async function assessNodeCaches(
     if (target === undefined) return report;
     const platforms = target.isIndex ? facts.platforms(target.ref, target.current) : undefined;
     const children = platforms?.ok === true ? platforms.platforms : [];
-    const nodeRisks = nodes.map((node) => {
-      const cached = cachedImageForTag(node.images, target.ref, target.tag);
+    const nodeRisks = nodeIndexes.map((node) => {
+      const cached = cachedOn(node.images, target);
       return {
         node: node.name,
         risk: nodeCacheRisk(cached, target.current, children),
         cachedDigest: cached.cached ? cached.digest : undefined,
       };
     });
-    return { ...report, nodeRisks };
+    // Nodes that do not list the tag say nothing (node.status.images is capped at 50 entries).
+    return { ...report, nodeRisks: nodeRisks.filter((r) => r.risk !== 'not-listed') };
   });
 }
 

@@ -8,6 +8,7 @@ import type { ClusterCliOptions } from '../cluster-flags.ts';
 import { colorsFor } from '../colors.ts';
 import { ExitCode, type CliIo } from '../io.ts';
 import type { RegistryCliOptions } from '../registry-flags.ts';
+import { writeJsonStreaming } from '../render/json-stream.ts';
 import { renderStatusTable } from '../render/status-table.ts';
 import { openWorkloadCheck } from '../workload-check-deps.ts';
 
@@ -33,7 +34,9 @@ export async function runStatus(
     const report = await checkWorkloads(check.deps, scope);
     check.clearProgress();
     for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
-    io.stdout.write(await render(report, options.output, io));
+    if (options.output === 'json')
+      writeJsonStreaming({ ...report }, 'workloads', (chunk) => io.stdout.write(chunk));
+    else io.stdout.write(await render(report, options.output, io));
     const bad = report.summary.verdicts.stale + report.summary.verdicts.mixed;
     return options.exitCode === true && bad > 0 ? ExitCode.findings : ExitCode.ok;
   } finally {
@@ -54,7 +57,6 @@ async function render(
   output: StatusCliOptions['output'],
   io: CliIo,
 ): Promise<string> {
-  if (output === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (output === 'yaml') {
     const { stringify } = await import('yaml');
     return stringify(JSON.parse(JSON.stringify(report)) as unknown, { lineWidth: 0 });
