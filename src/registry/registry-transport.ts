@@ -27,11 +27,11 @@ export type TransportResult =
   | { readonly ok: false; readonly failure: TransportFailure };
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'HEAD' | 'POST';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
   /** Absolute URL, or a path starting with `/` on the registry's endpoint. */
   readonly target: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
+  readonly body?: string | Buffer;
 }
 
 /** Registries whose API lives on another host than their name. */
