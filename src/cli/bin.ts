@@ -16,6 +16,10 @@ const invokedAs = basename(process.argv[1] ?? 'kube-fresh').replace(/\.(js|ts)$/
 const programName = invokedAs.startsWith('kubectl-') ? 'kubectl fresh' : 'kube-fresh';
 
 process.exitCode = await main(process.argv.slice(2), {
+  // A getter: touching process.stdin opens it, and only fix's prompt needs it.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

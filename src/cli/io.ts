@@ -5,7 +5,14 @@ export interface OutputStream {
   readonly isTTY?: boolean;
 }
 
+/** What a confirmation prompt reads from. */
+export interface InputStream extends NodeJS.ReadableStream {
+  readonly isTTY?: boolean;
+}
+
 export interface CliIo {
+  /** Only `fix` reads it (its confirmation prompt); absent in most in-process tests. */
+  readonly stdin?: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -1,36 +1,25 @@
-// Runs `kube-fresh fix`: plan and apply the pull-policy edits, print or write, choose the exit code.
+// Runs `kube-fresh fix`: decides the mode (fix-mode.ts), then loads only that mode's
+// implementation — manifest mode never loads client-node, live mode never loads YAML.
 
-import type { PullPolicy } from '../../core/pull-policy.ts';
-import { fixManifestFiles } from '../../usecases/fix-manifest-files.ts';
-import { ExitCode, type CliIo } from '../io.ts';
-import { joinOutputs, renderFixMessages } from '../render/edit-output.ts';
+import { existsSync } from 'node:fs';
+import type { CliIo } from '../io.ts';
+import type { FixManifestsCliOptions } from './fix-manifests.ts';
+import type { FixLiveCliOptions } from './fix-live.ts';
+import { detectFixMode } from './fix-mode.ts';
 
-export interface FixCliOptions {
-  readonly write?: true | undefined;
-  readonly diff?: true | undefined;
-  readonly pullPolicy: PullPolicy;
-  readonly config?: string | undefined;
-}
+export type FixCliOptions = FixManifestsCliOptions & FixLiveCliOptions;
 
 export async function runFix(
-  paths: readonly string[],
+  args: readonly string[],
   options: FixCliOptions,
+  given: ReadonlySet<string>,
   io: CliIo,
 ): Promise<number> {
-  const mode = options.write ? 'write' : options.diff ? 'diff' : 'stdout';
-  const report = await fixManifestFiles({
-    paths,
-    mode,
-    policy: options.pullPolicy,
-    configFile: options.config,
-    cwd: process.cwd(),
-  });
-  const failed = report.readFailures.length > 0 || report.files.some((f) => f.status === 'failed');
-  if (mode === 'stdout' && !failed)
-    io.stdout.write(joinOutputs(report.files.map((f) => f.output ?? '')));
-  if (mode === 'diff') io.stdout.write(report.files.map((f) => f.diff ?? '').join(''));
-  io.stderr.write(renderFixMessages(report, mode));
-  const parseFailed = report.files.some((f) => f.failure?.kind === 'parse');
-  if (report.readFailures.length > 0 || parseFailed) return ExitCode.usage;
-  return failed ? ExitCode.findings : ExitCode.ok;
+  const mode = detectFixMode({ args, given, isPath: (arg) => existsSync(arg) });
+  if (mode === 'manifests') {
+    const { runFixManifests } = await import('./fix-manifests.ts');
+    return runFixManifests(args, options, io);
+  }
+  const { runFixLive } = await import('./fix-live.ts');
+  return runFixLive(args, options, io);
 }
