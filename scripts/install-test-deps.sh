@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite and benchmarks need on a Debian 12 machine with Node 20:
-# Debian packages for the real registry and image tools, and the test control plane (etcd,
+# Debian packages for the real registry and image tools, the real-node packages (containerd,
+# runc, CNI plugins: hack/node/install-node-deps.sh), and the test control plane (etcd,
 # kube-apiserver, kube-controller-manager, kube-scheduler, kubelet) built once from their Go
 # modules with the machine's Go (~5 min cold on 2 cores, cached under .cache/ afterwards).
 # Safe to re-run; skips what is present. Run as root (CI) or with sudo available.
@@ -24,6 +25,12 @@ if ((${#missing[@]} > 0)); then
 else
   echo "install-test-deps: Debian packages present"
 fi
+
+# Real test nodes (test/e2e, `kube-fresh lab --real-nodes`): containerd, runc, the CNI plugins,
+# busybox-static and the image tools, through hack/node/install-node-deps.sh (idempotent; it runs
+# apt-get only for what is missing). hack/node/preflight.sh then says whether nodes can run here.
+node_deps="$(dirname "$0")/../hack/node/install-node-deps.sh"
+if [[ $(id -u) -eq 0 ]]; then bash "$node_deps"; else sudo bash "$node_deps"; fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [[ $node_major != 20 ]]; then

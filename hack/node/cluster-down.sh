@@ -21,10 +21,12 @@ rc=0
 kubeconfig=""
 [[ -f "$W/admin.kubeconfig" && -f "$W/kube-apiserver.pid" ]] && kubeconfig="$W/admin.kubeconfig"
 
-if [[ -n "$kubeconfig" ]]; then
-  KUBECTL="$(kf_pick_kubectl)"
+if [[ -n "$kubeconfig" && -f "$W/cluster.env" ]]; then
+  KF_API_SERVER="$(awk -F= '$1=="KF_API_SERVER"{print $2}' "$W/cluster.env")"; KF_PKI="$W/pki"
   # no node may take the pods of another one that is being stopped
-  timeout 20 "$KUBECTL" --kubeconfig "$kubeconfig" --request-timeout=10s cordon --all >/dev/null 2>&1 || true
+  for n in $(kf_api GET /api/v1/nodes 2>/dev/null | jq -r '.items[].metadata.name' 2>/dev/null); do
+    kf_cordon "$n" 2>/dev/null || true
+  done
 fi
 for nd in "$W"/nodes/n*; do
   [[ -d "$nd" ]] || continue
@@ -33,7 +35,7 @@ done
 for c in kube-scheduler kube-controller-manager kube-apiserver etcd registry; do
   kf_stop_pidfile "$W/$c.pid" 20
 done
-kf_sysctl_restore "$W/sysctl.saved"
+kf_sysctl_release "$W" || { kf_log "NOT CLEAN: kernel tunables not restored"; rc=1; }
 left="$(kf_pids_with_arg "$W/" | tr '\n' ' ')"
 if [[ -n "${left// /}" ]]; then
   kf_log "NOT CLEAN: processes still referencing $W: $left"; rc=1

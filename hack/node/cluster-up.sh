@@ -11,7 +11,8 @@
 # Environment (all optional):
 #   KF_NODES=1|2|...         number of nodes (kf-node-1, kf-node-2, ...)
 #   KF_WORK=DIR              work dir (default: mktemp -d /tmp/kf-node.XXXXXX); must be short
-#   KUBECTL=PATH             kubectl (default: /usr/lib/google-cloud-sdk/bin/kubectl.1.3x, else PATH)
+#   KUBECTL=PATH             kubectl to name in cluster.env (default: /usr/lib/google-cloud-sdk/bin/kubectl.1.3x,
+#                            else PATH, else none); the scripts themselves use curl (kf_api in lib.sh)
 #   KF_NODE_SNAPSHOTTER      overlayfs (default) or native
 #   KF_NODE_READY_TIMEOUT    seconds to wait for Ready (default 120)
 #   KUBE_FRESH_CONTROL_PLANE_DIR  passed through to hack/build-control-plane.sh
@@ -32,7 +33,7 @@ n_nodes="${KF_NODES:-1}"
 for b in openssl curl jq ss setsid docker-registry skopeo umoci containerd runc ctr; do
   command -v "$b" >/dev/null || kf_die "$b not found (run hack/node/install-node-deps.sh)"
 done
-KUBECTL="$(kf_pick_kubectl)"
+KUBECTL="$(kf_pick_kubectl 2>/dev/null || true)"
 
 bin="$("$KF_REPO/hack/build-control-plane.sh" | tail -n1)"
 [[ -x "$bin/kubelet" && -x "$bin/kube-apiserver" ]] || kf_die "no binaries in '$bin'"
@@ -59,13 +60,15 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-kf_log "work dir $W, run id $run_id, $n_nodes node(s), k8s $k8s_version, kubectl $KUBECTL"
-kf_sysctl_save "$W/sysctl.saved"
+kf_log "work dir $W, run id $run_id, $n_nodes node(s), k8s $k8s_version, kubectl ${KUBECTL:-none}"
+kf_sysctl_acquire "$W" "$$" || kf_die "could not register with the shared kernel-tunable record in $KF_HOST_STATE_DIR"
 
-# node IPs: 10.254.X.<index>/32 on lo, X random per run and not in use
+# node IPs: 10.254.X.<index>/32 on lo, X random per run, not in use and not claimed by a run
+# that is still starting (its first node IP appears only after its control plane is up)
 while :; do
   ip_prefix="10.254.$(( 1 + RANDOM % 250 ))"
-  ip -o addr show | grep " inet $ip_prefix\." >/dev/null || break
+  ip -o addr show | grep " inet $ip_prefix\." >/dev/null && continue
+  kf_claim ip-prefix "$ip_prefix" && break
 done
 
 # --- PKI -------------------------------------------------------------------------------------------
@@ -88,7 +91,7 @@ kf_kubeconfig "$W/admin.kubeconfig" "$api" "$pki/ca.crt" "$pki/admin.crt" "$pki/
 kf_kubeconfig "$W/controller-manager.kubeconfig" "$api" "$pki/ca.crt" "$pki/controller-manager.crt" "$pki/controller-manager.key" controller-manager
 kf_kubeconfig "$W/scheduler.kubeconfig" "$api" "$pki/ca.crt" "$pki/scheduler.crt" "$pki/scheduler.key" scheduler
 export KUBECONFIG=/dev/null  # never fall back to ~/.kube/config
-k() { "$KUBECTL" --kubeconfig "$W/admin.kubeconfig" "$@"; }
+export KF_API_SERVER="$api" KF_PKI="$pki"  # for kf_api
 
 declare -A startup
 # wait_http NAME PID URL TIMEOUT [curl args]
@@ -199,22 +202,19 @@ ready_timeout="${KF_NODE_READY_TIMEOUT:-120}"
 all_ready() {
   local n s
   for n in "${node_names[@]}"; do
-    s="$(k get node "$n" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)"
-    [[ "$s" == True ]] || return 1
+    kf_api GET "/api/v1/nodes/$n" 2>/dev/null | jq -e 'any(.status.conditions[]?; .type == "Ready" and .status == "True")' >/dev/null || return 1
   done
 }
 if ! kf_wait_until "$ready_timeout" "nodes ${node_names[*]} Ready" all_ready; then
-  k get nodes -o wide >&2 || true
-  for n in "${node_names[@]}"; do
-    k get node "$n" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' >&2 || true
-  done
+  kf_api GET /api/v1/nodes | jq -r '.items[] | .metadata.name as $n | .status.conditions[]? | "\($n) \(.type)=\(.status) \(.reason): \(.message)"' >&2 || true
   kf_die "nodes not Ready after ${ready_timeout}s"
 fi
 ready_s="$(kf_since "$t_nodes")"
 kf_log "nodes Ready after ${ready_s}s: ${node_names[*]}"
-kf_wait_until 60 "default ServiceAccount" k get serviceaccount default -n default || kf_die "no default ServiceAccount"
+kf_wait_until 60 "default ServiceAccount" kf_api GET /api/v1/namespaces/default/serviceaccounts/default || kf_die "no default ServiceAccount"
 # the node-lifecycle controller removes the not-ready taint shortly after Ready
-kf_wait_until 60 "not-ready taints removed" bash -c "! '$KUBECTL' --kubeconfig '$W/admin.kubeconfig' get nodes -o jsonpath='{.items[*].spec.taints[*].key}' | grep not-ready >/dev/null" \
+no_not_ready_taint() { kf_api GET /api/v1/nodes | jq -e '[.items[].spec.taints[]?.key] | any(contains("not-ready")) | not' >/dev/null; }
+kf_wait_until 60 "not-ready taints removed" no_not_ready_taint \
   || kf_log "warning: node.kubernetes.io/not-ready taint still present"
 up_s="$(kf_since "$t_up")"
 write_env

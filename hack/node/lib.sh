@@ -46,16 +46,41 @@ kf_alive() {
   [[ -n "$st" && "$st" != Z && "$st" != X ]]
 }
 
-# --- free loopback ports -------------------------------------------------------------
-# Random port in 20000-45000 that nothing listens on and that this process has not handed out.
-_kf_used_ports=" "
+# --- host-wide claims: ports and node IP prefixes ---------------------------------------------
+# Several clusters may start at the same time (parallel test files, other engineers). A value one
+# run picks (a port, an IP prefix) is only visible to the others once it is bound or added, seconds
+# later, so every pick is also recorded, under a lock, in a host-wide claims file. A claim expires
+# after KF_CLAIM_TTL seconds: by then the port is bound (and `ss` shows it) or the run is gone.
+# The file lives in /run (tmpfs: gone after a reboot, like every claim it records).
+KF_HOST_STATE_DIR="${KF_HOST_STATE_DIR:-/run/kube-fresh-node}"
+: "${KF_CLAIM_TTL:=300}"
+
+# kf_claim KIND VALUE : records the claim and succeeds, or fails when a live claim holds VALUE.
+kf_claim() {
+  mkdir -p "$KF_HOST_STATE_DIR"
+  local f="$KF_HOST_STATE_DIR/claims" now; now="$(date +%s)"
+  (
+    flock -w 30 8 || exit 1
+    touch "$f"
+    awk -v now="$now" -v ttl="$KF_CLAIM_TTL" '$3 + ttl > now' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+    if awk -v k="$1" -v v="$2" '$1 == k && $2 == v { found = 1 } END { exit !found }' "$f"; then exit 1; fi
+    echo "$1 $2 $now" >>"$f"
+  ) 8>"$KF_HOST_STATE_DIR/claims.lock"
+}
+
+# kf_free_port : a loopback TCP port nobody uses or claimed, below the kernel's ephemeral range
+# (net.ipv4.ip_local_port_range, 32768-60999 by default). A port inside that range can be the
+# local end of any outgoing connection, which `ss -l` does not list; that once made the
+# scheduler fail with "bind: address already in use". Safe in $(...) subshells: the claim is
+# recorded in the host-wide file, not in a shell variable.
 kf_free_port() {
-  local p
+  local low high p
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  if (( low > 21000 )); then high=$(( low - 1 )); else low=20000; high=45000; fi
   while :; do
-    p=$(( 20000 + RANDOM % 25000 ))
-    [[ "$_kf_used_ports" == *" $p "* ]] && continue
-    [[ -n "$(ss -Hltn "sport = :$p")" ]] && continue
-    _kf_used_ports+="$p "
+    p=$(( 20000 + RANDOM % (high - 20000 + 1) ))
+    [[ -n "$(ss -Htan "( sport = :$p )")" ]] && continue
+    kf_claim port "$p" || continue
     echo "$p"; return
   done
 }
@@ -221,11 +246,76 @@ kf_cgroup_remove() {
 }
 
 # --- kernel tunables the kubelet rewrites (setupKernelTunables) ------------------------------
+# Clusters can overlap, and each kubelet rewrites these on start. A per-run save/restore would let
+# the second cluster save the first kubelet's values and restore those at the end. So the runs
+# share one record: the first live run saves the host's values in $KF_HOST_STATE_DIR/sysctl.saved,
+# each run registers in sysctl-users/, and the last one to leave restores them. A registered run
+# whose work dir is gone, or that has no live process (its cluster-up, or anything whose command
+# line names its work dir), is dropped (a crashed run must not keep the values forever).
 KF_KUBELET_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes)
 kf_sysctl_save() { local k; for k in "${KF_KUBELET_SYSCTLS[@]}"; do echo "$k=$(sysctl -n "$k")"; done >"$1"; }
 kf_sysctl_restore() { [[ -f "$1" ]] || return 0; local kv; while read -r kv; do sysctl -qw "$kv" >/dev/null 2>&1 || true; done <"$1"; }
+_kf_sysctl_user_file() { echo "$KF_HOST_STATE_DIR/sysctl-users/$(printf '%s' "$1" | sha256sum | cut -c1-16)"; }
+_kf_sysctl_prune() {
+  local f w pid
+  for f in "$KF_HOST_STATE_DIR"/sysctl-users/*; do
+    [[ -f "$f" ]] || continue
+    read -r w pid <"$f" || true
+    if [[ -n "$w" && -d "$w" ]] && { { [[ -n "$pid" ]] && kf_alive "$pid"; } || [[ -n "$(kf_pids_with_arg "$w/")" ]]; }; then continue; fi
+    kf_log "dropping the kernel-tunable registration of $w (no live process)"
+    rm -f "$f"
+  done
+}
+_kf_sysctl_users() { find "$KF_HOST_STATE_DIR/sysctl-users" -type f 2>/dev/null | wc -l; }
+# kf_sysctl_acquire WORK PID : registers the run (PID = its cluster-up); saves the host's values
+# when no other run is live. Also copies them to WORK/sysctl.saved (a record for humans).
+kf_sysctl_acquire() {
+  mkdir -p "$KF_HOST_STATE_DIR/sysctl-users"
+  (
+    flock -w 60 8 || { kf_log "could not lock $KF_HOST_STATE_DIR/sysctl.lock"; exit 1; }
+    _kf_sysctl_prune
+    if (( $(_kf_sysctl_users) == 0 )) || [[ ! -f "$KF_HOST_STATE_DIR/sysctl.saved" ]]; then
+      kf_sysctl_save "$KF_HOST_STATE_DIR/sysctl.saved"
+    fi
+    echo "$1 $2" >"$(_kf_sysctl_user_file "$1")"
+  ) 8>"$KF_HOST_STATE_DIR/sysctl.lock" || return 1
+  cp "$KF_HOST_STATE_DIR/sysctl.saved" "$1/sysctl.saved"
+}
+# kf_sysctl_release WORK : unregisters the run; restores the host's values when it was the last.
+kf_sysctl_release() {
+  mkdir -p "$KF_HOST_STATE_DIR/sysctl-users"
+  (
+    flock -w 60 8 || { kf_log "could not lock $KF_HOST_STATE_DIR/sysctl.lock"; exit 1; }
+    rm -f "$(_kf_sysctl_user_file "$1")"
+    _kf_sysctl_prune
+    local others; others="$(_kf_sysctl_users)"
+    if (( others > 0 )); then
+      kf_log "kernel tunables left to the $others other live cluster(s); the last one restores them"
+    elif [[ -f "$KF_HOST_STATE_DIR/sysctl.saved" ]]; then
+      kf_sysctl_restore "$KF_HOST_STATE_DIR/sysctl.saved"; rm -f "$KF_HOST_STATE_DIR/sysctl.saved"
+    else
+      kf_sysctl_restore "$1/sysctl.saved"  # a run from before the shared record
+    fi
+  ) 8>"$KF_HOST_STATE_DIR/sysctl.lock"
+}
 
-# --- kubectl --------------------------------------------------------------------------------------
+# --- the API server, without kubectl ---------------------------------------------------------------
+# The scripts talk to the API with curl and the admin client certificate, so that kubectl is not a
+# requirement (only smoke-real-node.sh, whose point is to prove the story with kubectl, needs it).
+# kf_api METHOD PATH [BODY] : needs KF_API_SERVER and KF_PKI (admin.crt/key, ca.crt); PATCH is a
+# JSON merge patch. Prints the answer; fails on an HTTP error or after 10 s.
+kf_api() {
+  local method="$1" path="$2" body="${3:-}" type=application/json
+  [[ "$method" == PATCH ]] && type=application/merge-patch+json
+  local args=(-fsS --max-time 10 --cacert "$KF_PKI/ca.crt" --cert "$KF_PKI/admin.crt" --key "$KF_PKI/admin.key"
+    -X "$method" -H "Accept: application/json")
+  [[ -n "$body" ]] && args+=(-H "Content-Type: $type" --data "$body")
+  curl "${args[@]}" "$KF_API_SERVER$path"
+}
+# kf_cordon NODE : spec.unschedulable=true, as `kubectl cordon` does
+kf_cordon() { kf_api PATCH "/api/v1/nodes/$1" '{"spec":{"unschedulable":true}}' >/dev/null; }
+
+# --- kubectl (optional: smoke-real-node.sh, and KF_KUBECTL in cluster.env for people) -------------
 kf_pick_kubectl() {
   if [[ -n "${KUBECTL:-}" ]]; then echo "$KUBECTL"; return; fi
   local k

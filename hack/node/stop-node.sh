@@ -3,6 +3,9 @@
 #
 #   stop-node.sh NODE_DIR [KUBECONFIG]
 #
+# With KUBECONFIG (cluster-down.sh passes it while the API server runs) the drain goes through
+# the API, with curl and the admin certificate of the cluster NODE_DIR belongs to (kf_api).
+#
 # Order (control-plane-recipe.md §4.9):
 #   1. with KUBECONFIG and a reachable apiserver: cordon the node, delete its pods
 #      (grace 2 s) and wait up to 45 s for the kubelet to stop their sandboxes
@@ -32,16 +35,20 @@ problems=()
 t0=$(kf_now)
 
 # 1. drain through the API while the kubelet still runs
-if [[ -n "$kubeconfig" && -n "$name" && -f "$nd/kubelet.pid" ]]; then
-  KUBECTL="$(kf_pick_kubectl)"
-  k() { timeout 20 "$KUBECTL" --kubeconfig "$kubeconfig" --request-timeout=10s "$@"; }
-  if k get node "$name" >/dev/null 2>&1; then
-    k cordon "$name" >/dev/null 2>&1 || true
-    k delete pods -A --field-selector "spec.nodeName=$name" --grace-period=2 --wait=false >/dev/null 2>&1 || true
+cluster_env="$(dirname "$(dirname "$nd")")/cluster.env"
+if [[ -n "$kubeconfig" && -n "$name" && -f "$nd/kubelet.pid" && -f "$cluster_env" ]]; then
+  KF_API_SERVER="$(awk -F= '$1=="KF_API_SERVER"{print $2}' "$cluster_env")"
+  KF_PKI="$(awk -F= '$1=="KF_PKI"{print $2}' "$cluster_env")"
+  node_pods() { kf_api GET "/api/v1/pods?fieldSelector=spec.nodeName%3D$name" | jq -r '.items[] | "\(.metadata.namespace)/\(.metadata.name)"'; }
+  if kf_api GET "/api/v1/nodes/$name" >/dev/null 2>&1; then
+    kf_cordon "$name" 2>/dev/null || true
+    while IFS=/ read -r ns pod; do
+      [[ -n "$pod" ]] && kf_api DELETE "/api/v1/namespaces/$ns/pods/$pod?gracePeriodSeconds=2" >/dev/null 2>&1 || true
+    done < <(node_pods 2>/dev/null || true)
     running_tasks() { ctr -a "$sock" -n k8s.io tasks ls -q 2>/dev/null | grep -c . || true; }
     deadline=$(( $(date +%s) + 45 ))
     while (( $(date +%s) < deadline )); do
-      n_pods="$(k get pods -A --field-selector "spec.nodeName=$name" -o name 2>/dev/null | grep -c . || true)"
+      n_pods="$( { node_pods 2>/dev/null || echo unknown; } | grep -c . || true)"
       n_tasks="$(running_tasks)"
       (( n_pods == 0 && n_tasks == 0 )) && break
       sleep 0.5

@@ -60,6 +60,8 @@ export interface SnapshotPod {
   readonly createdAt: string | undefined;
   readonly nodeName: string | undefined;
   readonly phase: string | undefined;
+  /** Being deleted (metadata.deletionTimestamp set): about to go, so not judged. */
+  readonly terminating?: boolean;
   readonly serviceAccountName: string;
   /** spec.imagePullSecrets names (the ServiceAccount's were copied in at creation). */
   readonly imagePullSecrets: readonly string[];

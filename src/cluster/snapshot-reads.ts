@@ -64,6 +64,7 @@ export function trimPod(pod: V1Pod): V1Pod {
       uid: meta.uid,
       labels: meta.labels,
       creationTimestamp: meta.creationTimestamp,
+      deletionTimestamp: meta.deletionTimestamp,
       ownerReferences: meta.ownerReferences,
     },
     spec:

@@ -47,6 +47,7 @@ export function podView(pod: V1Pod, owners: ResolvedOwners): SnapshotPod {
     createdAt: isoTime(meta.creationTimestamp),
     nodeName: spec.nodeName,
     phase: status.phase,
+    terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null,
     serviceAccountName: spec.serviceAccountName ?? 'default',
     imagePullSecrets: names(spec.imagePullSecrets),
     containers,

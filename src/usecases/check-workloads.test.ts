@@ -223,6 +223,22 @@ describe('checkWorkloads', () => {
     assert.deepEqual(report.workloads[0]?.nodeRisks, []);
   });
 
+  it('ignores Pods being deleted, and keeps the registry answer when no replica has an imageID yet', async () => {
+    const leaving = { ...pod('web-old', 'node-a', `${REG}/team/app@${V1}`), terminating: true };
+    const reader = new FakeClusterReader({
+      pods: [leaving, pod('web-new', 'node-b', '')],
+      nodes: [node('node-a', V1), node('node-b')],
+    });
+    const report = await checkWorkloads(deps(reader, new CountingResolver()), {});
+    assert.deepEqual(
+      report.workloads[0]?.replicas.map((r) => r.pod.name),
+      ['web-new'],
+    );
+    assert.equal(report.workloads[0]?.verdict, 'unknown');
+    assert.equal(report.workloads[0]?.current, V2);
+    assert.equal(report.summary.pods, 1);
+  });
+
   it('always-pulled containers carry no node-cache risk', async () => {
     const reader = new FakeClusterReader({
       pods: [pod('web-a', 'node-a', `${REG}/team/app@${V1}`, `${REG}/team/app:dev`, 'Always')],

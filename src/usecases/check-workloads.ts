@@ -99,7 +99,9 @@ interface PendingReplica {
 function observeReplicas(snapshot: ClusterSnapshot): PendingReplica[] {
   const platforms = new Map(snapshot.nodes.map((n) => [n.name, platformOf(n)]));
   const replicas: PendingReplica[] = [];
-  for (const pod of snapshot.pods) {
+  // A Pod being deleted is on its way out (a rollout just replaced it): judging it would report
+  // a workload as stale for the seconds its old Pods take to terminate.
+  for (const pod of snapshot.pods.filter((p) => p.terminating !== true)) {
     for (const container of pod.containers) {
       const policy = podPolicy(container.image, container.imagePullPolicy);
       replicas.push({
@@ -170,7 +172,10 @@ function withCredentialSource(
     parsed.ok && effectiveTag(parsed.reference) !== undefined
       ? facts.tag(parsed.reference)
       : undefined;
-  return tag?.ok === true ? { ...w, credentialSource: tag.value.credentialSource } : w;
+  // The registry's answer stands even when no replica could be compared (e.g. no imageID yet).
+  return tag?.ok === true
+    ? { ...w, current: w.current ?? tag.value.digest, credentialSource: tag.value.credentialSource }
+    : w;
 }
 
 function platformOf(node: ClusterSnapshot['nodes'][number]): NodePlatform | undefined {
@@ -218,7 +223,7 @@ function summarise(
     workloads: new Set(workloads.map((w) => `${w.namespace}/${w.workload.kind}/${w.workload.name}`))
       .size,
     containers: workloads.length,
-    pods: snapshot.pods.length,
+    pods: snapshot.pods.filter((p) => p.terminating !== true).length,
     verdicts,
     tags: facts.asked.tag,
     lookups: facts.asked.tag + facts.asked.platforms + facts.asked.config,

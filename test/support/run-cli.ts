@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Path to run instead of dist/cli/bin.js, e.g. a kubectl-fresh symlink. */
   readonly bin?: string;
+  /** The run is killed (SIGKILL) after this long, so a hung CLI fails its test instead of CI. */
+  readonly timeoutMs?: number;
 }
 
 export async function runCli(
@@ -35,10 +37,17 @@ export async function runCli(
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   child.stdin.end(options.stdin ?? '');
+  const timeoutMs = options.timeoutMs ?? 240_000;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
-  });
+  }).finally(() => clearTimeout(timer));
+  if (timedOut) stderr.push(Buffer.from(`\n[run-cli] killed after ${timeoutMs} ms\n`));
   return {
     code,
     stdout: Buffer.concat(stdout).toString('utf8'),

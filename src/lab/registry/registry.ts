@@ -163,9 +163,12 @@ async function launch(
     const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
       stdio: ['ignore', log.fd, log.fd],
     });
+    // Listen before any await: a missing binary emits 'error' at once, and unheard it crashes us.
+    const watch = watchChild(child);
     await log.close();
-    const failure = await waitUntilServing(child, port, tls);
+    const failure = await waitUntilServing(child, watch, port, tls);
     if (failure === undefined) return { child, port };
+    await stopChild(child);
     const text = await readFile(logFile, 'utf8');
     if (!/address already in use/.test(text) || attempt >= 5) {
       throw new Error(`${failure}:\n${text}`);
@@ -184,18 +187,12 @@ async function freePort(): Promise<number> {
 /** Polls `/v2/` until the registry answers (any HTTP status); returns why it never will, if so. */
 async function waitUntilServing(
   child: ChildProcess,
+  watch: { exited: string | undefined },
   port: number,
   tls: boolean,
 ): Promise<string | undefined> {
-  let exited: string | undefined;
-  child.once('exit', (code) => (exited = `docker-registry exited with ${code} before serving`));
-  child.once(
-    'error',
-    (error) =>
-      (exited = `cannot start docker-registry (run scripts/install-test-deps.sh): ${error.message}`),
-  );
   for (let waited = 0; waited < 20_000; waited += 10) {
-    if (exited !== undefined) return exited;
+    if (watch.exited !== undefined) return watch.exited;
     if (await answers(port, tls)) return undefined;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -220,8 +217,24 @@ function answers(port: number, tls: boolean): Promise<boolean> {
   });
 }
 
+/** Records why the registry process ended (or could not start) as soon as it happens. */
+function watchChild(child: ChildProcess): { exited: string | undefined } {
+  const watch: { exited: string | undefined } = { exited: undefined };
+  child.once(
+    'exit',
+    (code) => (watch.exited ??= `docker-registry exited with ${code} before serving`),
+  );
+  child.once(
+    'error',
+    (error) =>
+      (watch.exited = `cannot start docker-registry (run scripts/install-test-deps.sh): ${error.message}`),
+  );
+  return watch;
+}
+
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  // A process that never started (pid undefined) will never emit 'exit'.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   await exited;
