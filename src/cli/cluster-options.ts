@@ -4,7 +4,7 @@
 
 import { UsageError } from '../core/errors.ts';
 import type { ClusterReader } from '../cluster/cluster-reader.ts';
-import { connectCluster } from '../cluster/connect-cluster.ts';
+import { connectCluster, type ConnectionSettings } from '../cluster/connect-cluster.ts';
 import type { CliIo } from './io.ts';
 import type { ClusterCliOptions } from './cluster-flags.ts';
 
@@ -20,6 +20,15 @@ export async function connectClusterFromOptions(
   options: ClusterCliOptions,
   io: CliIo,
 ): Promise<ClusterConnection> {
+  const reader = await connectCluster(connectionSettings(options, io));
+  return {
+    reader,
+    namespace: options.allNamespaces === true ? undefined : reader.target.namespace,
+  };
+}
+
+/** The flags and the environment (read here, once) → what connecting needs; validates -n. */
+export function connectionSettings(options: ClusterCliOptions, io: CliIo): ConnectionSettings {
   const env = io.env;
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
@@ -31,7 +40,7 @@ export async function connectClusterFromOptions(
       `--namespace takes a namespace name, not ${JSON.stringify(options.namespace)}`,
     );
   }
-  const reader = await connectCluster({
+  return {
     sources: {
       kubeconfigFlag: options.kubeconfig,
       kubeconfigEnv: env.KUBECONFIG,
@@ -42,10 +51,6 @@ export async function connectClusterFromOptions(
     requestTimeoutMs: parseRequestTimeout(options.requestTimeout ?? '30s'),
     userAgent: 'kube-fresh (+https://github.com/kube-fresh/kube-fresh)',
     env,
-  });
-  return {
-    reader,
-    namespace: options.allNamespaces === true ? undefined : reader.target.namespace,
   };
 }
 

@@ -28,12 +28,7 @@ export async function openWorkloadCheck(
   const deps: CheckDeps = {
     reader: connection.reader,
     progress,
-    openRegistry: async (snapshot) => {
-      const { provider, warnings } = keyringFromPullSecrets(snapshot.pullSecrets);
-      for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
-      const client = await createRegistryClientFromOptions(options, io, provider);
-      return { resolver: client.resolver, close: () => client.close() };
-    },
+    openRegistry: registryOpener(options, io),
   };
   return {
     connection,
@@ -46,8 +41,18 @@ export async function openWorkloadCheck(
   };
 }
 
+/** Opens the registry client for a snapshot: its Pods' pull secrets first, then the docker config. */
+export function registryOpener(options: RegistryCliOptions, io: CliIo): CheckDeps['openRegistry'] {
+  return async (snapshot) => {
+    const { provider, warnings } = keyringFromPullSecrets(snapshot.pullSecrets);
+    for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+    const client = await createRegistryClientFromOptions(options, io, provider);
+    return { resolver: client.resolver, close: () => client.close() };
+  };
+}
+
 /** One updating line on stderr, only when stderr is a terminal. */
-function progressReporter(io: CliIo): ((message: string) => void) & { done(): void } {
+export function progressReporter(io: CliIo): ((message: string) => void) & { done(): void } {
   let shown = false;
   const report = (message: string): void => {
     if (io.stderr.isTTY !== true) return;

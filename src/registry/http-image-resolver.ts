@@ -103,7 +103,8 @@ export class HttpImageResolver implements ImageResolver {
 
   private async fetchTag(ref: ImageReference, tag: string): Promise<TagResolution> {
     const head = await this.manifestRequest(ref, 'HEAD', tag);
-    if (!head.ok) return head;
+    // Some registries refuse HEAD (403) but serve GET; containerd retries such a HEAD as a GET.
+    if (!head.ok) return head.failure.kind === 'forbidden' ? this.getTag(ref, tag) : head;
     const { response } = head;
     if (response.status === 200) {
       const digest = response.headers['docker-content-digest'];

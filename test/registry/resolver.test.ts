@@ -367,6 +367,29 @@ describe('resolver through a fault-injecting proxy', () => {
     });
   });
 
+  it('403 on HEAD falls back to GET; 403 on both is forbidden', async () => {
+    await registry.pusher.pushImage('faults/denied', 'v1');
+    proxy.add({
+      times: 2,
+      match: (_m, p) => p.includes('/faults/denied/'),
+      respond: {
+        status: 403,
+        body: '{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}',
+      },
+    });
+    await withClient(client(), async (resolver) => {
+      const message = expectFailure(
+        await resolver.resolveTag(ref(`${proxy.host}/faults/denied:v1`)),
+        'forbidden',
+      );
+      assert.match(message, /DENIED: requested access to the resource is denied/);
+    });
+    const hits = proxy.requests
+      .filter((r) => r.path.includes('/faults/denied/'))
+      .map((r) => r.method);
+    assert.deepEqual(hits, ['HEAD', 'GET']);
+  });
+
   it('reads Docker Hub rate-limit headers and stops spending GETs when the quota is nearly spent', async () => {
     await registry.pusher.pushIndex('faults/quota', 'v1', [{ os: 'linux', architecture: 'amd64' }]);
     const quota = { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '5;w=21600' };
@@ -550,6 +573,32 @@ describe('resolver with token auth', () => {
     await withClient(client({}, staticCredentials(TEST_USER, TEST_PASSWORD)), async (resolver) => {
       expectOk(await resolver.resolveTag(ref(`${registry.host}/private/app:v1`)));
     });
+  });
+
+  it('an invalid_token answer drops the cached token, fetches a new one and retries once', async () => {
+    await registry.pusher.pushImage('public/retoken', 'v1');
+    const proxy = await startFaultProxy(registry.host);
+    try {
+      const before = registry.tokenServer?.requests.length ?? 0;
+      // The registry's challenge names its own token realm, so tokens come from the real server.
+      proxy.add({
+        match: (m, p) => m === 'HEAD' && p.includes('/public/retoken/'),
+        respond: {
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer realm="http://invalid",error="invalid_token"' },
+        },
+      });
+      await withClient(client(), async (resolver) => {
+        expectOk(await resolver.resolveTag(ref(`${proxy.host}/public/retoken:v1`)));
+      });
+      const heads = proxy.requests.filter(
+        (r) => r.method === 'HEAD' && r.path.includes('/public/retoken/'),
+      );
+      assert.equal(heads.length, 2);
+      assert.equal((registry.tokenServer?.requests.length ?? 0) - before, 2);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('uses the OAuth2 refresh-token grant for an identity token', async () => {

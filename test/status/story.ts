@@ -1,6 +1,7 @@
 // The stale-image story on a real control plane and a real registry, with stand-in kubelets that
 // follow the image-manager rules: shared by the status/explain tests (and the same steps the lab
 // replays). Images are pushed to the real registry and mirrored into the stand-ins' registry view.
+import { labDeployment } from '../../src/lab/lab-deployment.ts';
 import type { ControlPlane } from '../support/control-plane.ts';
 import { FakeRegistryState } from '../support/fake-registry-state.ts';
 import type { PushedManifest } from '../support/image-pusher.ts';
@@ -73,33 +74,12 @@ export function spreadDeployment(
   replicas: number,
   pullPolicy?: string,
 ): unknown {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          affinity: {
-            podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [
-                { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' },
-              ],
-            },
-          },
-          containers: [
-            {
-              name: 'app',
-              image,
-              ...(pullPolicy === undefined ? {} : { imagePullPolicy: pullPolicy }),
-            },
-          ],
-        },
-      },
-    },
-  };
+  return labDeployment({
+    namespace,
+    name,
+    image,
+    replicas,
+    containerName: 'app',
+    ...(pullPolicy === undefined ? {} : { pullPolicy }),
+  });
 }

@@ -2,13 +2,12 @@
 // the writer (for the patches), and a registry client built after the snapshot so the Pods' pull
 // secrets come first. The same wiring as workload-check-deps.ts, over a connection that can write.
 
-import { UsageError } from '../../core/errors.ts';
 import { connectClusterReadWrite } from '../../cluster/connect-cluster-writer.ts';
-import { keyringFromPullSecrets } from '../../registry/credentials/pull-secret-keyring.ts';
 import type { FixDeps } from '../../usecases/fix-workloads.ts';
-import { parseRequestTimeout, type ClusterCliOptions } from '../cluster-options.ts';
+import { connectionSettings, type ClusterCliOptions } from '../cluster-options.ts';
 import type { CliIo } from '../io.ts';
-import { createRegistryClientFromOptions, type RegistryCliOptions } from '../registry-options.ts';
+import type { RegistryCliOptions } from '../registry-flags.ts';
+import { progressReporter, registryOpener } from '../workload-check-deps.ts';
 
 export interface FixSession {
   readonly deps: FixDeps;
@@ -19,47 +18,14 @@ export interface FixSession {
   close(): Promise<void>;
 }
 
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 export async function openFixSession(
   options: ClusterCliOptions & RegistryCliOptions,
   io: CliIo,
 ): Promise<FixSession> {
-  const { env } = io;
-  if (options.namespace !== undefined && !NAMESPACE.test(options.namespace)) {
-    throw new UsageError(
-      `--namespace takes a namespace name, not ${JSON.stringify(options.namespace)}`,
-    );
-  }
-  const host = env.KUBERNETES_SERVICE_HOST;
-  const port = env.KUBERNETES_SERVICE_PORT;
-  const { reader, writer } = await connectClusterReadWrite({
-    sources: {
-      kubeconfigFlag: options.kubeconfig,
-      kubeconfigEnv: env.KUBECONFIG,
-      home: env.HOME,
-      inCluster: host && port ? { host, port } : undefined,
-    },
-    selection: { context: options.context, namespace: options.namespace },
-    requestTimeoutMs: parseRequestTimeout(options.requestTimeout ?? '30s'),
-    userAgent: 'kube-fresh (+https://github.com/kube-fresh/kube-fresh)',
-    env,
-  });
-  const progress = progressLine(io);
+  const { reader, writer } = await connectClusterReadWrite(connectionSettings(options, io));
+  const progress = progressReporter(io);
   return {
-    deps: {
-      writer,
-      check: {
-        reader,
-        progress,
-        openRegistry: async (snapshot) => {
-          const { provider, warnings } = keyringFromPullSecrets(snapshot.pullSecrets);
-          for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
-          const client = await createRegistryClientFromOptions(options, io, provider);
-          return { resolver: client.resolver, close: () => client.close() };
-        },
-      },
-    },
+    deps: { writer, check: { reader, progress, openRegistry: registryOpener(options, io) } },
     namespace: options.allNamespaces === true ? undefined : reader.target.namespace,
     clearProgress: () => progress.done(),
     close: async () => {
@@ -67,20 +33,4 @@ export async function openFixSession(
       await reader.close();
     },
   };
-}
-
-/** One updating line on stderr, only when stderr is a terminal. */
-function progressLine(io: CliIo): ((message: string) => void) & { done(): void } {
-  let shown = false;
-  const report = (message: string): void => {
-    if (io.stderr.isTTY !== true) return;
-    io.stderr.write(`\r\u001b[2K${message}…`);
-    shown = true;
-  };
-  return Object.assign(report, {
-    done: (): void => {
-      if (shown) io.stderr.write('\r\u001b[2K');
-      shown = false;
-    },
-  });
 }

@@ -14,7 +14,8 @@ import {
 } from '../../lab/real-node-waits.ts';
 import { colorsFor } from '../colors.ts';
 import { ExitCode, type CliIo } from '../io.ts';
-import { main } from '../main.ts';
+import { labDeployment } from '../../lab/lab-deployment.ts';
+import { runLabCommand } from './lab-run-command.ts';
 
 const NS = 'lab';
 const STEPS = 7;
@@ -56,7 +57,8 @@ export async function runRealNodeLab(
     );
     say(`      work dir ${cluster.work}, run ${cluster.runId}`);
     await tellStory(cluster, io, step, say);
-    const run = (args: string[]): Promise<number> => runCommand(cluster, io, args, say);
+    const run = (args: string[]): Promise<number> =>
+      runLabCommand(cluster.kubeconfigPath, io, args, say);
     step(
       6,
       'The fix: pin the Pod template to what the tag points to now. A normal rolling update follows, and it works under IfNotPresent, because no node caches the image under that digest reference yet.',
@@ -112,7 +114,10 @@ async function tellStory(
   await setSchedulable(admin, second, false);
   const v1 = await cluster.pushImage('app-v1', image);
   await admin.create(`/api/v1/namespaces`, { metadata: { name: NS } });
-  await admin.create(`/apis/apps/v1/namespaces/${NS}/deployments`, labDeployment(image));
+  await admin.create(
+    `/apis/apps/v1/namespaces/${NS}/deployments`,
+    labDeployment({ namespace: NS, image: image, replicas: 1, terminationGracePeriodSeconds: 5 }),
+  );
   await waitForRollout(admin, NS, 'web');
   say(`      ${first}'s containerd pulled v1 = ${shortDigest(v1)} and caches it under the tag`);
   step(
@@ -154,48 +159,8 @@ async function tellStory(
     `      (waiting until ${first} reports its image cache: a kubelet re-lists its images every 30 s and sends them with its node status)`,
   );
   await waitForNodeImage(admin, first, { repository, tag: TAG, digest: v1 });
-  await runCommand(cluster, io, ['status', '-n', NS, '-o', 'wide'], say);
-  await runCommand(cluster, io, ['explain', '-n', NS, 'deploy/web'], say);
-}
-
-/** Web, one replica per node (required anti-affinity), replaced one at a time so a rollout fits on 2 nodes. */
-function labDeployment(image: string): unknown {
-  const labels = { app: 'web' };
-  return {
-    metadata: { name: 'web', namespace: NS, labels },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
-      template: {
-        metadata: { labels },
-        spec: {
-          affinity: {
-            podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [
-                { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' },
-              ],
-            },
-          },
-          // The test app exits on SIGTERM at once; a short grace keeps a stuck one from holding a rollout.
-          terminationGracePeriodSeconds: 5,
-          containers: [{ name: 'web', image }],
-        },
-      },
-    },
-  };
-}
-
-/** Runs a kube-fresh command in this process against the real cluster, echoing it first. */
-async function runCommand(
-  cluster: RealNodeCluster,
-  io: CliIo,
-  args: string[],
-  say: Say,
-): Promise<number> {
-  say(`\n$ ${io.programName} ${args.join(' ')}`);
-  const env = { ...io.env, KUBECONFIG: cluster.kubeconfigPath, DOCKER_CONFIG: undefined };
-  return main(args, { ...io, env });
+  await runLabCommand(cluster.kubeconfigPath, io, ['status', '-n', NS, '-o', 'wide'], say);
+  await runLabCommand(cluster.kubeconfigPath, io, ['explain', '-n', NS, 'deploy/web'], say);
 }
 
 async function keepRunning(cluster: RealNodeCluster, io: CliIo, say: Say): Promise<void> {

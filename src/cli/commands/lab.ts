@@ -6,7 +6,8 @@ import { shortDigest } from '../../core/digest.ts';
 import { startLabCluster, waitForRollout, type LabCluster } from '../../lab/lab-cluster.ts';
 import { colorsFor } from '../colors.ts';
 import { ExitCode, type CliIo } from '../io.ts';
-import { main } from '../main.ts';
+import { labDeployment } from '../../lab/lab-deployment.ts';
+import { runLabCommand } from './lab-run-command.ts';
 
 export interface LabOptions {
   readonly keep?: true | undefined;
@@ -41,7 +42,8 @@ export async function runLab(options: LabOptions, io: CliIo): Promise<number> {
       `      registry ${lab.registry.host}, API server ${lab.cp.server} (${(lab.cp.startupMs / 1000).toFixed(1)} s)`,
     );
     await tellStory(lab, io, step, say);
-    const run = (args: string[]): Promise<number> => runCommand(lab, io, args, say);
+    const run = (args: string[]): Promise<number> =>
+      runLabCommand(lab.cp.kubeconfigPath, io, args, say);
     step(
       6,
       'The fix: pin the Pod template to what the tag points to now. A normal rolling update follows, and it works under IfNotPresent, because a digest is not in any node cache yet.',
@@ -75,7 +77,10 @@ async function tellStory(
   await lab.kubelets.addNode('node-a');
   await lab.kubelets.addNode('node-b');
   const v1 = await lab.push('lab/web', 'stable');
-  await lab.cp.admin.create(`/apis/apps/v1/namespaces/${NS}/deployments`, labDeployment(image));
+  await lab.cp.admin.create(
+    `/apis/apps/v1/namespaces/${NS}/deployments`,
+    labDeployment({ namespace: NS, image, replicas: 2 }),
+  );
   await waitForRollout(lab.cp, NS, 'web');
   await lab.kubelets.settle(2);
   say(`      both nodes pulled v1 = ${shortDigest(v1)} and cache it under the tag`);
@@ -110,46 +115,8 @@ async function tellStory(
   });
   await waitForRollout(lab.cp, NS, 'web');
   await lab.kubelets.settle(3);
-  await runCommand(lab, io, ['status', '-n', NS, '-o', 'wide'], say);
-  await runCommand(lab, io, ['explain', '-n', NS, 'deploy/web'], say);
-}
-
-/** Web, one replica per node (required anti-affinity), replaced one at a time so a rollout fits on 3 nodes. */
-function labDeployment(image: string): unknown {
-  const labels = { app: 'web' };
-  return {
-    metadata: { name: 'web', namespace: NS, labels },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: labels },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
-      template: {
-        metadata: { labels },
-        spec: {
-          affinity: {
-            podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [
-                { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' },
-              ],
-            },
-          },
-          containers: [{ name: 'web', image }],
-        },
-      },
-    },
-  };
-}
-
-/** Runs a kube-fresh command in this process against the lab's cluster, echoing it first. */
-async function runCommand(
-  lab: LabCluster,
-  io: CliIo,
-  args: string[],
-  say: (text: string) => void,
-): Promise<number> {
-  say(`\n$ ${io.programName} ${args.join(' ')}`);
-  const env = { ...io.env, KUBECONFIG: lab.cp.kubeconfigPath, DOCKER_CONFIG: undefined };
-  return main(args, { ...io, env });
+  await runLabCommand(lab.cp.kubeconfigPath, io, ['status', '-n', NS, '-o', 'wide'], say);
+  await runLabCommand(lab.cp.kubeconfigPath, io, ['explain', '-n', NS, 'deploy/web'], say);
 }
 
 async function keepRunning(lab: LabCluster, io: CliIo, say: (text: string) => void): Promise<void> {
