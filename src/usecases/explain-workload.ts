@@ -16,7 +16,9 @@ import {
   type CheckDeps,
   type StatusReport,
 } from './check-workloads.ts';
+import type { LiveWorkload, WorkloadObjectRef } from '../cluster/workload-writer.ts';
 import { describeCause } from './explain-cause.ts';
+import { policyAgainstTemplate } from './explain-policy-source.ts';
 import { fixOptionsFor, type FixOption } from './explain-fixes.ts';
 import { imageEventsFor, type ImageEvent } from './pod-image-events.ts';
 import type { ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
@@ -56,8 +58,13 @@ export interface PodExplanation {
   readonly events: readonly ImageEvent[];
 }
 
+export interface ExplainDeps extends CheckDeps {
+  /** Reads the workload object, to tell a template's policy from one changed at admission. */
+  readonly readWorkload?: (ref: WorkloadObjectRef) => Promise<LiveWorkload>;
+}
+
 export async function explainWorkload(
-  deps: CheckDeps,
+  deps: ExplainDeps,
   namespace: string,
   selector: WorkloadSelector,
 ): Promise<ExplainReport> {
@@ -83,13 +90,40 @@ export async function explainWorkload(
     apiVersion: '',
     uid: '',
   };
+  const live = await readTemplate(deps, workload);
+  const withSource = (w: WorkloadContainerReport): WorkloadContainerReport => ({
+    ...w,
+    policy: policyAgainstTemplate(
+      w.image,
+      { name: w.container, kind: w.containerKind },
+      w.policy,
+      live,
+    ),
+  });
   return {
     target: report.target,
     workload,
     pod: askedPod,
-    containers: report.workloads.map((w) => explainContainer(w, snapshot)),
+    containers: report.workloads.map((w) => explainContainer(withSource(w), snapshot)),
     warnings: report.warnings,
   };
+}
+
+/** The workload object, when there is one and it can be read; explain works without it. */
+async function readTemplate(
+  deps: ExplainDeps,
+  workload: WorkloadRef,
+): Promise<LiveWorkload | undefined> {
+  if (deps.readWorkload === undefined || workload.kind === 'Pod') return undefined;
+  try {
+    return await deps.readWorkload({
+      kind: workload.kind,
+      namespace: workload.namespace,
+      name: workload.name,
+    });
+  } catch {
+    return undefined; // e.g. no RBAC read on the workload kind: the Pod's own policy still stands
+  }
 }
 
 function explainContainer(

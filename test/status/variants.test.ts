@@ -151,6 +151,80 @@ describe('status: multi-arch, missing imageID, pull secrets', { timeout: 120_000
     );
   });
 
+  it("explain tells a pull policy changed at admission from the template's", async () => {
+    const pushed = await plain.pusher.pushImage('admitted/app', 'v1');
+    const image = `${plain.host}/admitted/app:v1`;
+    mirror.push(image, { digest: pushed.digest, configDigest: pushed.configDigest, sizeBytes: 1 });
+    const labels = { app: 'admitted' };
+    const template = {
+      metadata: { labels },
+      spec: { containers: [{ name: 'app', image, imagePullPolicy: 'IfNotPresent' }] },
+    };
+    const deploy = await cp.admin.create<{ metadata: { uid: string } }>(
+      `/apis/apps/v1/namespaces/${NS}/deployments`,
+      {
+        metadata: { name: 'admitted', labels },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template },
+      },
+    );
+    const rs = await cp.admin.create<{ metadata: { uid: string } }>(
+      `/apis/apps/v1/namespaces/${NS}/replicasets`,
+      {
+        metadata: {
+          name: 'admitted-1',
+          labels,
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: 'admitted',
+              uid: deploy.metadata.uid,
+              controller: true,
+            },
+          ],
+        },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template },
+      },
+    );
+    // What AlwaysPullImages does: the Pod is created with Always although its template says otherwise.
+    await cp.admin.create(`/api/v1/namespaces/${NS}/pods`, {
+      metadata: {
+        name: 'admitted-1-x',
+        labels,
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: 'admitted-1',
+            uid: rs.metadata.uid,
+            controller: true,
+          },
+        ],
+      },
+      spec: {
+        nodeName: containerd.name,
+        containers: [{ name: 'app', image, imagePullPolicy: 'Always' }],
+      },
+    });
+    await containerd.startPod(NS, 'admitted-1-x');
+    const result = await runCli(
+      ['explain', '--kubeconfig', cp.kubeconfigPath, '-n', NS, 'deploy/admitted', '-o', 'json'],
+      { env: { HOME: '/nonexistent' } },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const [container] = (
+      JSON.parse(result.stdout) as {
+        containers: Array<{ policy: { policy: string; source: string; reason: string } }>;
+      }
+    ).containers;
+    assert.equal(container?.policy.policy, 'Always');
+    assert.equal(container?.policy.source, 'admission');
+    assert.match(
+      container?.policy.reason ?? '',
+      /Deployment template says IfNotPresent, but the Pod was created with Always/,
+    );
+  });
+
   it('a container that has not been created has no imageID: unknown, with that reason', async () => {
     await plain.pusher.pushImage('waiting/app', 'v1');
     await cp.admin.create(

@@ -9,7 +9,7 @@ import { colorsFor } from '../colors.ts';
 import { ExitCode, type CliIo } from '../io.ts';
 import type { RegistryCliOptions } from '../registry-flags.ts';
 import { renderExplanation } from '../render/explain-text.ts';
-import { openWorkloadCheck } from '../workload-check-deps.ts';
+import { openFixSession } from './fix-live-session.ts';
 
 export interface ExplainCliOptions extends ClusterCliOptions, RegistryCliOptions {
   readonly output: 'text' | 'json';
@@ -23,11 +23,18 @@ export async function runExplain(
   if (options.allNamespaces === true)
     throw new UsageError('explain reads one Pod or workload: use -n NAMESPACE, not -A');
   const selector = parseTarget(target);
-  const check = await openWorkloadCheck(options, io);
+  // The read-write connection, for its one extra read: the workload object (its template says
+  // whether the Pod's pull policy was changed at admission). explain writes nothing.
+  const session = await openFixSession(options, io);
   try {
-    const namespace = check.connection.namespace ?? check.connection.reader.target.namespace;
-    const report = await explainWorkload(check.deps, namespace, selector);
-    check.clearProgress();
+    const { check, writer } = session.deps;
+    const namespace = session.namespace ?? check.reader.target.namespace;
+    const report = await explainWorkload(
+      { ...check, readWorkload: (ref) => writer.getWorkload(ref) },
+      namespace,
+      selector,
+    );
+    session.clearProgress();
     for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
     io.stdout.write(
       options.output === 'json'
@@ -36,7 +43,7 @@ export async function runExplain(
     );
     return ExitCode.ok;
   } finally {
-    await check.close();
+    await session.close();
   }
 }
 
