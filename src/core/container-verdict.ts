@@ -5,12 +5,7 @@
 // answer of its own and never turns into fresh or stale.
 
 import type { Digest } from './digest.ts';
-import {
-  effectiveTag,
-  parseImageReference,
-  referenceName,
-  type ImageReference,
-} from './image-reference.ts';
+import { parseImageReference, referenceName, type ImageReference } from './image-reference.ts';
 import { selectPlatformChild, type NodePlatform } from './platform.ts';
 import { parseRunningImageId, type RunningImage } from './running-image-id.ts';
 import {
@@ -263,11 +258,6 @@ function need<T>(lookup: Lookup): Step<T> {
 
 function failed<T>(message: string, kind: RegistryFailureKind): Step<T> {
   return { ok: false, judgement: unknown('registry', `registry: ${message}`, kind) };
-}
-
-/** The tag lookups a set of containers needs, de-duplicated: one per distinct `name:tag`. */
-export function tagKey(ref: ImageReference): string {
-  return `${referenceName(ref)}:${effectiveTag(ref) ?? ''}`;
 }
 
 export type WorkloadVerdict = 'fresh' | 'stale' | 'mixed' | 'pinned' | 'pinned-behind' | 'unknown';

@@ -42,11 +42,6 @@ export function isDigest(value: string): value is Digest {
   return checkDigest(value) === undefined;
 }
 
-/** The hex part of a digest. */
-export function digestHex(digest: Digest): string {
-  return digest.slice(digest.indexOf(':') + 1);
-}
-
 /** `sha256:0123456789ab` — the first 12 hex characters, as kubectl and docker shorten IDs. */
 export function shortDigest(digest: string): string {
   const colon = digest.indexOf(':');

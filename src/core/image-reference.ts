@@ -107,9 +107,24 @@ export function effectiveTag(ref: ImageReference): string | undefined {
   return ref.digest === undefined ? 'latest' : undefined;
 }
 
-/** A reference is mutable when what it names can change: a tag and no digest. */
-export function isMutable(ref: ImageReference): boolean {
-  return ref.digest === undefined;
+/**
+ * The identity of "what a tag points to": `domain/path:tag` with the implicit `latest` added, so
+ * `nginx`, `nginx:latest` and `docker.io/library/nginx:latest@sha256:…` share one registry
+ * request. Undefined for a digest-only reference (nothing to resolve).
+ */
+export function tagKey(ref: ImageReference): string | undefined {
+  const tag = effectiveTag(ref);
+  return tag === undefined ? undefined : `${referenceName(ref)}:${tag}`;
+}
+
+/** The reference to ask the registry about: the tag (implicit `latest` made explicit), no digest. */
+export function tagReference(ref: ImageReference): ImageReference {
+  return { ...ref, tag: ref.tag ?? 'latest', digest: undefined };
+}
+
+/** The identity of content in one repository: `domain/path@digest`. */
+export function digestKey(ref: ImageReference, digest: string): string {
+  return `${referenceName(ref)}@${digest}`;
 }
 
 /** Same reference with the digest replaced (or added); keeps the tag, as `repo:tag@sha256:…`. */

@@ -21,22 +21,12 @@ export function cachedImageForTag(
   ref: ImageReference,
   tag: string,
 ): CachedTag {
-  const name = referenceName(ref);
-  for (const entry of images) {
-    const parsed = entry.names.map(parseImageReference).flatMap((p) => (p.ok ? [p.reference] : []));
-    const tagged = parsed.some(
-      (r) => referenceName(r) === name && r.tag === tag && r.digest === undefined,
-    );
-    if (!tagged) continue;
-    const digest = parsed.find((r) => referenceName(r) === name && r.digest !== undefined)?.digest;
-    return { cached: true, digest };
-  }
-  return { cached: false };
+  return indexNodeImages(images).get(`${referenceName(ref)}:${tag}`) ?? { cached: false };
 }
 
 /**
  * Every `name:tag` a node lists, mapped to what it caches there: the same answers as
- * cachedImageForTag, computed once per node instead of once per question.
+ * what cachedImageForTag looks up, computed once per node instead of once per question.
  */
 export function indexNodeImages(images: readonly NodeImageEntry[]): ReadonlyMap<string, CachedTag> {
   const index = new Map<string, CachedTag>();
@@ -45,7 +35,7 @@ export function indexNodeImages(images: readonly NodeImageEntry[]): ReadonlyMap<
     for (const ref of parsed) {
       if (ref.tag === undefined || ref.digest !== undefined) continue;
       const key = `${referenceName(ref)}:${ref.tag}`;
-      if (index.has(key)) continue; // the first entry carrying the tag wins, as in cachedImageForTag
+      if (index.has(key)) continue; // the first entry carrying the tag wins
       const digest = parsed.find(
         (r) => referenceName(r) === referenceName(ref) && r.digest !== undefined,
       )?.digest;

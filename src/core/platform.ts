@@ -27,13 +27,3 @@ export function selectPlatformChild(
     candidates[0]
   );
 }
-
-export function formatPlatform(p: {
-  os: string;
-  architecture: string;
-  variant?: string | undefined;
-}): string {
-  return [p.os, p.architecture, p.variant]
-    .filter((part) => part !== undefined && part !== '')
-    .join('/');
-}

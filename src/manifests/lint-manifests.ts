@@ -3,7 +3,7 @@
 
 import type { Scalar } from 'yaml';
 import type { Digest } from '../core/digest.ts';
-import { parseImageReference } from '../core/image-reference.ts';
+import { parseImageReference, tagKey } from '../core/image-reference.ts';
 import { listImageSites, type ContainerSite } from './find-image-fields.ts';
 import {
   explicitPullPolicy,
@@ -13,7 +13,6 @@ import {
   type Severity,
 } from './lint-rules.ts';
 import type { ParsedManifests } from './parse-manifests.ts';
-import { tagKey } from './tag-key.ts';
 
 export interface Finding {
   readonly rule: RuleId;

@@ -4,13 +4,17 @@
 // Always, `imagePullPolicy: IfNotPresent` is added when the container sets none.
 
 import type { Digest } from '../core/digest.ts';
-import { parseImageReference, type ImageReference } from '../core/image-reference.ts';
+import {
+  parseImageReference,
+  tagKey,
+  tagReference,
+  type ImageReference,
+} from '../core/image-reference.ts';
 import type { Scalar } from 'yaml';
 import { listImageSites, type ContainerField, type ContainerSite } from './find-image-fields.ts';
 import { insertPairAfter, replaceScalar, type TextEdit } from './edit-images.ts';
 import type { ParsedManifests } from './parse-manifests.ts';
 import type { ExpectedContainer } from './verify-edits.ts';
-import { tagKey, tagReference } from './tag-key.ts';
 
 export const PINNED_PULL_POLICY = 'IfNotPresent';
 

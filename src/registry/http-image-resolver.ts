@@ -4,7 +4,7 @@
 // process (it cannot change); a nearly spent pull quota is not spent.
 
 import { isDigest, type Digest } from '../core/digest.ts';
-import { effectiveTag, type ImageReference } from '../core/image-reference.ts';
+import { digestKey, effectiveTag, tagKey, type ImageReference } from '../core/image-reference.ts';
 import {
   isIndexMediaType,
   MEDIA_TYPES,
@@ -64,7 +64,7 @@ export class HttpImageResolver implements ImageResolver {
         failure('protocol', ref.domain, ref.path, 'a digest-only reference has no tag to resolve'),
       );
     }
-    const key = `${ref.domain}/${ref.path}:${tag}`;
+    const key = tagKey(ref) ?? '';
     const cached = this.tagCache.get(key);
     if (cached !== undefined && cached.expiresAt > this.now()) return cached.result;
     // Stored before it settles, so concurrent callers share the one request.
@@ -77,7 +77,7 @@ export class HttpImageResolver implements ImageResolver {
   }
 
   async platforms(ref: ImageReference, digest: Digest): Promise<PlatformsResult> {
-    const known = this.mediaTypes.get(`${ref.domain}/${ref.path}@${digest}`);
+    const known = this.mediaTypes.get(digestKey(ref, digest));
     if (known !== undefined && !isIndexMediaType(known)) return { ok: true, platforms: [] };
     const fetched = await this.fetchByDigest(ref, digest);
     if (!fetched.ok) return fetched;
@@ -152,7 +152,7 @@ export class HttpImageResolver implements ImageResolver {
       return failure('protocol', ref.domain, ref.path, `${tag}: the manifest has no media type`);
     const digest = announced !== undefined && isDigest(announced) ? announced : sha256Digest(body);
     this.content.set(
-      `${ref.domain}/${ref.path}@${digest}`,
+      digestKey(ref, digest),
       Promise.resolve({ ok: true, content: { mediaType, body: parsed.value } }),
     );
     return this.resolved(ref, {
@@ -164,12 +164,12 @@ export class HttpImageResolver implements ImageResolver {
   }
 
   private resolved(ref: ImageReference, value: ResolvedTag): TagResolution {
-    this.mediaTypes.set(`${ref.domain}/${ref.path}@${value.digest}`, value.mediaType);
+    this.mediaTypes.set(digestKey(ref, value.digest), value.mediaType);
     return { ok: true, value };
   }
 
   private fetchByDigest(ref: ImageReference, digest: Digest): Promise<ContentResult> {
-    const key = `${ref.domain}/${ref.path}@${digest}`;
+    const key = digestKey(ref, digest);
     let pending = this.content.get(key);
     if (pending === undefined) {
       pending = this.getByDigest(ref, digest);

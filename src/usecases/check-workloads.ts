@@ -3,12 +3,11 @@
 
 import {
   judgeContainer,
-  judgeWorkload,
   type ContainerVerdict,
   type Lookup,
   type WorkloadVerdict,
 } from '../core/container-verdict.ts';
-import { effectiveTag, parseImageReference } from '../core/image-reference.ts';
+import { effectiveTag, parseImageReference, tagKey } from '../core/image-reference.ts';
 import type { NodePlatform } from '../core/platform.ts';
 import { effectivePullPolicy, isPullPolicy, type PullPolicy } from '../core/pull-policy.ts';
 import type { ImageResolver } from '../core/tag-resolution.ts';
@@ -197,10 +196,8 @@ function countTags(replicas: readonly PendingReplica[]): number {
   const tags = new Set<string>();
   for (const r of replicas) {
     const parsed = parseImageReference(r.report.image);
-    if (parsed.ok && effectiveTag(parsed.reference) !== undefined)
-      tags.add(
-        `${parsed.reference.domain}/${parsed.reference.path}:${effectiveTag(parsed.reference)}`,
-      );
+    const key = parsed.ok ? tagKey(parsed.reference) : undefined;
+    if (key !== undefined) tags.add(key);
   }
   return tags.size;
 }
@@ -236,5 +233,3 @@ function summarise(
     ).size,
   };
 }
-
-export { judgeWorkload };

@@ -10,12 +10,7 @@ import type {
   WorkloadRef,
   WorkloadSelector,
 } from '../cluster/cluster-snapshot.ts';
-import {
-  checkWorkloads,
-  judgeSnapshot,
-  type CheckDeps,
-  type StatusReport,
-} from './check-workloads.ts';
+import { judgeSnapshot, type CheckDeps, type StatusReport } from './check-workloads.ts';
 import type { LiveWorkload, WorkloadObjectRef } from '../cluster/workload-writer.ts';
 import { describeCause } from './explain-cause.ts';
 import { policyAgainstTemplate } from './explain-policy-source.ts';
@@ -157,5 +152,3 @@ function explainContainer(
     fixes: fixOptionsFor(w),
   };
 }
-
-export { checkWorkloads };

@@ -2,9 +2,14 @@
 // run the template's tag (as `status` judges them; nothing is re-derived here). Pods that still run
 // another tag belong to a rollout already under way and are not the template's business.
 
-import { judgeWorkload, tagKey, type WorkloadVerdict } from '../core/container-verdict.ts';
+import { judgeWorkload, type WorkloadVerdict } from '../core/container-verdict.ts';
 import { shortDigest, type Digest } from '../core/digest.ts';
-import { parseImageReference, type ImageReference } from '../core/image-reference.ts';
+import {
+  parseImageReference,
+  referenceName,
+  tagKey,
+  type ImageReference,
+} from '../core/image-reference.ts';
 import type { TemplateContainer } from '../cluster/workload-writer.ts';
 import type { ContainerFix, FixStrategy, SkipReason } from './fix-workloads-types.ts';
 import type { ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
@@ -36,7 +41,7 @@ export function isActionable(verdict: WorkloadVerdict): boolean {
 export function decideContainer(context: ContainerContext): ContainerDecision {
   const { container: c } = context;
   const parsed = parseImageReference(c.image);
-  const judged = judgeTemplateTag(context, parsed.ok ? tagKey(parsed.reference) : undefined);
+  const judged = judgeTemplateTag(context, parsed.ok ? templateKey(parsed.reference) : undefined);
   if (!('verdict' in judged)) return judged;
   const { verdict, rows, current } = judged;
   if (!parsed.ok)
@@ -158,7 +163,12 @@ function restartUnderWay(annotations: Readonly<Record<string, string>>): Contain
 
 function sameTag(image: string, key: string): boolean {
   const parsed = parseImageReference(image);
-  return parsed.ok && tagKey(parsed.reference) === key;
+  return parsed.ok && templateKey(parsed.reference) === key;
+}
+
+/** Which Pods run the template's image: by tag, or by repository for a digest-only image. */
+function templateKey(ref: ImageReference): string {
+  return tagKey(ref) ?? `${referenceName(ref)}:`;
 }
 
 export function unknownReasons(replicas: readonly ReplicaReport[]): string {

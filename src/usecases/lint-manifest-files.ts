@@ -5,7 +5,12 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { Digest } from '../core/digest.ts';
 import { InputError } from '../core/errors.ts';
 import type { ImageResolver } from '../core/tag-resolution.ts';
-import { parseImageReference, type ImageReference } from '../core/image-reference.ts';
+import {
+  parseImageReference,
+  tagKey,
+  tagReference,
+  type ImageReference,
+} from '../core/image-reference.ts';
 import { listImageSites } from '../manifests/find-image-fields.ts';
 import {
   applyLintConfig,
@@ -27,7 +32,6 @@ import {
 import { parseManifests, type ParsedManifests } from '../manifests/parse-manifests.ts';
 import type { InputProblem } from '../manifests/sarif.ts';
 import { isSuppressed, readSuppressions } from '../manifests/suppressions.ts';
-import { tagKey, tagReference } from '../manifests/tag-key.ts';
 import { describeLookupFailure, lookupTags } from './lookup-tags.ts';
 
 export interface LintRequest {

@@ -5,7 +5,7 @@
 
 import type { Lookup, RegistryFacts } from '../core/container-verdict.ts';
 import type { Digest } from '../core/digest.ts';
-import { effectiveTag, referenceName, type ImageReference } from '../core/image-reference.ts';
+import { digestKey, tagKey, type ImageReference } from '../core/image-reference.ts';
 import type {
   ConfigDigestResult,
   ImageResolver,
@@ -23,15 +23,15 @@ export class RegistryFactStore implements RegistryFacts {
   constructor(private readonly resolver: ImageResolver) {}
 
   tag(ref: ImageReference): TagResolution | undefined {
-    return this.tags.get(tagKey(ref));
+    return this.tags.get(tagKeyOf(ref));
   }
 
   platforms(ref: ImageReference, digest: Digest): PlatformsResult | undefined {
-    return this.platformLists.get(contentKey(ref, digest));
+    return this.platformLists.get(digestKey(ref, digest));
   }
 
   config(ref: ImageReference, digest: Digest): ConfigDigestResult | undefined {
-    return this.configs.get(contentKey(ref, digest));
+    return this.configs.get(digestKey(ref, digest));
   }
 
   /** Answers every lookup not answered yet; identical lookups are asked once. */
@@ -46,39 +46,36 @@ export class RegistryFactStore implements RegistryFacts {
   }
 
   private known(lookup: Lookup): boolean {
-    if (lookup.kind === 'tag') return this.tags.has(tagKey(lookup.ref));
+    if (lookup.kind === 'tag') return this.tags.has(tagKeyOf(lookup.ref));
     const map = lookup.kind === 'platforms' ? this.platformLists : this.configs;
-    return map.has(contentKey(lookup.ref, lookup.digest));
+    return map.has(digestKey(lookup.ref, lookup.digest));
   }
 
   private async fetchOne(lookup: Lookup): Promise<void> {
     this.asked[lookup.kind]++;
     if (lookup.kind === 'tag') {
-      this.tags.set(tagKey(lookup.ref), await this.resolver.resolveTag(lookup.ref));
+      this.tags.set(tagKeyOf(lookup.ref), await this.resolver.resolveTag(lookup.ref));
     } else if (lookup.kind === 'platforms') {
       this.platformLists.set(
-        contentKey(lookup.ref, lookup.digest),
+        digestKey(lookup.ref, lookup.digest),
         await this.resolver.platforms(lookup.ref, lookup.digest),
       );
     } else {
       this.configs.set(
-        contentKey(lookup.ref, lookup.digest),
+        digestKey(lookup.ref, lookup.digest),
         await this.resolver.configDigest(lookup.ref, lookup.digest),
       );
     }
   }
 }
 
-function tagKey(ref: ImageReference): string {
-  return `${referenceName(ref)}:${effectiveTag(ref) ?? ''}`;
-}
-
-function contentKey(ref: ImageReference, digest: Digest): string {
-  return `${referenceName(ref)}@${digest}`;
+/** Digest-only references never reach a tag lookup; '' keeps the map total. */
+function tagKeyOf(ref: ImageReference): string {
+  return tagKey(ref) ?? '';
 }
 
 function lookupKey(lookup: Lookup): string {
   return lookup.kind === 'tag'
-    ? `tag ${tagKey(lookup.ref)}`
-    : `${lookup.kind} ${contentKey(lookup.ref, lookup.digest)}`;
+    ? `tag ${tagKeyOf(lookup.ref)}`
+    : `${lookup.kind} ${digestKey(lookup.ref, lookup.digest)}`;
 }

@@ -3,7 +3,6 @@
 
 import {
   effectiveTag,
-  familiarString,
   parseImageReference,
   referenceName,
   type ImageReference,
@@ -119,10 +118,4 @@ async function withPlatforms(
 
 function empty(input: string): ResolvedImage {
   return { input, name: null, tag: null, digest: null, mediaType: null, credentialSource: null };
-}
-
-/** For display: the familiar form of the input, or the input itself. */
-export function displayName(input: string): string {
-  const parsed = parseImageReference(input);
-  return parsed.ok ? familiarString(parsed.reference) : input;
 }
