@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRegistry } from '../../test/support/registry.ts';
+import { startRegistry } from '../../harness/registry/registry.ts';
 
 const DOCUMENTS = 10_000;
 const DISTINCT_TAGS = 200;

@@ -12,7 +12,7 @@ import {
   TEST_USER,
   type AccessLogEntry,
   type TestRegistry,
-} from '../../test/support/registry.ts';
+} from '../../harness/registry/registry.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({

@@ -6,9 +6,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs, promisify } from 'node:util';
-import { startControlPlane } from '../../test/support/control-plane.ts';
+import { startControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { BUILT_BIN } from '../../test/support/run-cli.ts';
-import { startRegistry, type TestRegistry } from '../../test/support/registry.ts';
+import { startRegistry, type TestRegistry } from '../../harness/registry/registry.ts';
 import { seedCluster } from './seed-cluster.ts';
 
 const run = promisify(execFile);

@@ -3,8 +3,8 @@
 // statuses as a kubelet on containerd writes them — some replicas on an old digest of a tag that
 // has since moved. Images are real, in a real registry.
 import pLimit from 'p-limit';
-import type { ControlPlane } from '../../test/support/control-plane.ts';
-import type { TestRegistry } from '../../test/support/registry.ts';
+import type { ControlPlane } from '../../harness/control-plane/control-plane.ts';
+import type { TestRegistry } from '../../harness/registry/registry.ts';
 
 export interface SeedPlan {
   readonly tags: number;

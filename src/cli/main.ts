@@ -12,7 +12,6 @@ import { registerFixCommand } from './commands/fix-command.ts';
 import { registerResolveCommand } from './commands/resolve-command.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
 import { registerExplainCommand } from './commands/explain-command.ts';
-import { registerLabCommand } from './commands/lab-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -61,11 +60,11 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
   registerResolveCommand(program, io, setExit);
   registerStatusCommand(program, io, setExit);
   registerExplainCommand(program, io, setExit);
-  registerLabCommand(program, io, setExit);
   return program;
 }
 
-function reportError(error: unknown, io: CliIo): number {
+/** Turns an error into a message on stderr and an exit code (the npm lab script shares it). */
+export function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) return commanderExitCode(error);
   if (error instanceof KubeFreshError) {
     io.stderr.write(`error: ${error.message}\n`);

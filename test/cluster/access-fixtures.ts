@@ -3,7 +3,7 @@
 // and a ServiceAccount token with cluster-admin for token, exec-plugin and in-cluster tests.
 import assert from 'node:assert/strict';
 import { ClusterError } from '../../src/cluster/cluster-error.ts';
-import type { ControlPlane } from '../support/control-plane.ts';
+import type { ControlPlane } from '../../harness/control-plane/control-plane.ts';
 
 export const SHOP_DOCKER_CONFIG = JSON.stringify({
   auths: { 'registry.example.com': { auth: Buffer.from('robot:s3cret').toString('base64') } },

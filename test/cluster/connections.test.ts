@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { ClusterError } from '../../src/cluster/cluster-error.ts';
 import { connectCluster } from '../../src/cluster/connect-cluster.ts';
 import { InputError, UsageError } from '../../src/core/errors.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { createControlPlanePki } from '../support/pki-k8s.ts';
-import { writeKubeconfig } from '../support/test-kubeconfig.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
+import { createControlPlanePki } from '../../harness/control-plane/pki-k8s.ts';
+import { writeKubeconfig } from '../../harness/control-plane/test-kubeconfig.ts';
 import { rejectsWith, seedShop } from './access-fixtures.ts';
 
 describe('connections and their failures', { timeout: 180_000 }, () => {

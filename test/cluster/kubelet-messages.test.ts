@@ -6,14 +6,14 @@ import {
   FakeImageStore,
   containerdStatusImage,
   crioStatusImage,
-} from '../support/fake-image-store.ts';
-import { fakeRegistryImage } from '../support/fake-registry-state.ts';
+} from '../../harness/kubelet/fake-image-store.ts';
+import { fakeRegistryImage } from '../../harness/kubelet/fake-registry-state.ts';
 import {
   formatGoDuration,
   imageWithDefaultTag,
   kubeletMessages,
   nodeStatusImages,
-} from '../support/kubelet-messages.ts';
+} from '../../harness/kubelet/kubelet-messages.ts';
 
 describe('kubelet message forms', () => {
   it("formats durations like Go's time.Duration.String()", () => {

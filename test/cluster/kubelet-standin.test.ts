@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { connectCluster } from '../../src/cluster/connect-cluster.ts';
 import type { ClusterReader } from '../../src/cluster/cluster-reader.ts';
 import type { SnapshotPod } from '../../src/cluster/cluster-snapshot.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { FakeRegistryState, fakeRegistryImage } from '../support/fake-registry-state.ts';
-import { FakeNodeRuntime } from '../support/kubelet-standin.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
+import { FakeRegistryState, fakeRegistryImage } from '../../harness/kubelet/fake-registry-state.ts';
+import { FakeNodeRuntime } from '../../harness/kubelet/kubelet-standin.ts';
 
 const V1 = fakeRegistryImage('app v1', 31_457_280);
 const V2 = fakeRegistryImage('app v2', 31_457_999);

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectCluster } from '../../src/cluster/connect-cluster.ts';
 import type { ClusterSnapshot } from '../../src/cluster/cluster-snapshot.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { waitUntil } from '../support/control-plane-processes.ts';
-import { FakeRegistryState } from '../support/fake-registry-state.ts';
-import { FakeNodeRuntime } from '../support/kubelet-standin.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
+import { waitUntil } from '../../harness/control-plane/control-plane-processes.ts';
+import { FakeRegistryState } from '../../harness/kubelet/fake-registry-state.ts';
+import { FakeNodeRuntime } from '../../harness/kubelet/kubelet-standin.ts';
 import { ROLLOUT_CRD, workloadFixtures } from './workload-fixtures.ts';
 
 const NS = 'owners';

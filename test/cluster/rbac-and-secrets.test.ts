@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectCluster } from '../../src/cluster/connect-cluster.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { rejectsWith, seedShop, SHOP_DOCKER_CONFIG } from './access-fixtures.ts';
 
 const READ_ALL_BUT_SECRETS = [

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import pLimit from 'p-limit';
 import { connectCluster } from '../../src/cluster/connect-cluster.ts';
 import { PAGE_SIZE } from '../../src/cluster/list-pages.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 
 const NAMESPACES = ['alpha', 'beta', 'gamma', 'delta'];
 const PODS_PER_NAMESPACE = 550;

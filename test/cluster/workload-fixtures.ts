@@ -1,7 +1,7 @@
 // The workloads of owner-resolution.test.ts, one of each kind kube-fresh resolves. Each Pod
 // template carries `app: <workload>` so the test can find the Pods a controller made.
 import { randomUUID } from 'node:crypto';
-import type { KubeAdminClient, KubeObject } from '../support/kube-admin-client.ts';
+import type { KubeAdminClient, KubeObject } from '../../harness/kubelet/kube-admin-client.ts';
 
 const IMAGE = 'registry.example.com/team/app:1.4';
 

@@ -1,20 +1,20 @@
-// `kube-fresh lab --real-nodes` end to end (built binary): the lab's story on 2 real nodes, and
+// `npm run lab -- --real-nodes` end to end (scripts/lab.ts): the lab's story on 2 real nodes, and
 // exit 3 with the preflight's reason where real nodes cannot run.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findHostLeftovers } from '../../src/lab/real-node-host.ts';
-import { realNodeGate, runCliWithDeadline } from '../support/real-nodes.ts';
-import { runCli } from '../support/run-cli.ts';
+import { findHostLeftovers } from '../../harness/real-node-host.ts';
+import { realNodeGate, runLabWithDeadline } from '../support/real-nodes.ts';
+import { LAB_SCRIPT, runCli } from '../support/run-cli.ts';
 
 const gate = await realNodeGate();
 
-describe('kube-fresh lab --real-nodes', () => {
+describe('npm run lab -- --real-nodes', () => {
   it(
     'replays the story on real kubelets: mixed after a scale-up and a restart, pinned and current after fix, host clean',
     { skip: gate.skip, timeout: 300_000 },
     async () => {
       gate.assertAvailable();
-      const result = await runCliWithDeadline(['lab', '--real-nodes'], {
+      const result = await runLabWithDeadline(['--real-nodes'], {
         env: { HOME: '/nonexistent' },
         timeoutMs: 240_000,
       });
@@ -56,7 +56,8 @@ describe('kube-fresh lab --real-nodes', () => {
 
   it('exits 3 with the preflight reason when real nodes cannot run here', async () => {
     // An empty control-plane dir: no kubelet, so preflight.sh says so whatever else this machine has.
-    const result = await runCli(['lab', '--real-nodes'], {
+    const result = await runCli(['--real-nodes'], {
+      script: LAB_SCRIPT,
       env: { HOME: '/nonexistent', KUBE_FRESH_CONTROL_PLANE_DIR: '/nonexistent' },
     });
     assert.equal(result.code, 3, `${result.stdout}\n${result.stderr}`);

@@ -15,7 +15,7 @@ import {
   waitForRollout,
   waitForRunningPods,
   type PodView,
-} from '../../src/lab/real-node-waits.ts';
+} from '../../harness/real-node-waits.ts';
 import {
   realNodeGate,
   startRealNodes,

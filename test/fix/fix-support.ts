@@ -4,10 +4,10 @@
 // and the CLI run in-process with a terminal, to answer its prompt.
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.ts';
-import { waitUntil } from '../support/control-plane-processes.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { isApiStatus } from '../support/kube-admin-client.ts';
-import { startRegistry, type TestRegistry } from '../support/registry.ts';
+import { waitUntil } from '../../harness/control-plane/control-plane-processes.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
+import { isApiStatus } from '../../harness/kubelet/kube-admin-client.ts';
+import { startRegistry, type TestRegistry } from '../../harness/registry/registry.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
 import { tellStory, type Story } from '../status/story.ts';
 

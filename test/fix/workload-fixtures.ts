@@ -1,6 +1,6 @@
 // Fixtures the kinds test needs beyond Deployments: a Job's Pod template, and Argo Rollouts — a
 // minimal CRD (no controller), a Rollout, and the ReplicaSet its controller would have made.
-import { waitUntil } from '../support/control-plane-processes.ts';
+import { waitUntil } from '../../harness/control-plane/control-plane-processes.ts';
 import { podTemplate, type FixWorld, type Workload } from './fix-support.ts';
 
 export function jobTemplate(app: string, image: string): unknown {

@@ -1,11 +1,11 @@
-// `kube-fresh lab` end to end (built binary): the story ends with every replica current.
+// `npm run lab` end to end (scripts/lab.ts): the story ends with every replica current.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli } from '../support/run-cli.ts';
+import { LAB_SCRIPT, runCli } from '../support/run-cli.ts';
 
-describe('kube-fresh lab', { timeout: 180_000 }, () => {
+describe('npm run lab', { timeout: 180_000 }, () => {
   it('replays the story: mixed after a scale-up and a restart, pinned and current after fix', async () => {
-    const result = await runCli(['lab'], { env: { HOME: '/nonexistent' } });
+    const result = await runCli([], { script: LAB_SCRIPT, env: { HOME: '/nonexistent' } });
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     const out = result.stdout;
     const [beforeFix, afterFix] = out.split('[6/7]');

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, type CliResult } from '../support/run-cli.ts';
-import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../support/registry.ts';
+import {
+  startRegistry,
+  TEST_PASSWORD,
+  TEST_USER,
+  type TestRegistry,
+} from '../../harness/registry/registry.ts';
 
 interface ResolveJson {
   input: string;

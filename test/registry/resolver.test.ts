@@ -19,7 +19,12 @@ import {
 } from '../../src/registry/create-image-resolver.ts';
 import { defaultRegistryConfig, type RegistryConfig } from '../../src/registry/registry-config.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
-import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../support/registry.ts';
+import {
+  startRegistry,
+  TEST_PASSWORD,
+  TEST_USER,
+  type TestRegistry,
+} from '../../harness/registry/registry.ts';
 
 const FAST: Partial<RegistryConfig> = {
   retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },

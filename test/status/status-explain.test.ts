@@ -2,9 +2,9 @@
 // registry, with stand-in kubelets that decide pull vs cached like the real image manager.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { runCli } from '../support/run-cli.ts';
-import { startRegistry, type TestRegistry } from '../support/registry.ts';
+import { startRegistry, type TestRegistry } from '../../harness/registry/registry.ts';
 import { spreadDeployment, tellStory, type Story } from './story.ts';
 
 interface StatusJson {

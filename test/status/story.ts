@@ -1,12 +1,12 @@
 // The stale-image story on a real control plane and a real registry, with stand-in kubelets that
 // follow the image-manager rules: shared by the status/explain tests (and the same steps the lab
 // replays). Images are pushed to the real registry and mirrored into the stand-ins' registry view.
-import { labDeployment } from '../../src/lab/lab-deployment.ts';
-import type { ControlPlane } from '../support/control-plane.ts';
-import { FakeRegistryState } from '../support/fake-registry-state.ts';
-import type { PushedManifest } from '../support/image-pusher.ts';
-import { FakeNodeRuntime } from '../support/kubelet-standin.ts';
-import type { TestRegistry } from '../support/registry.ts';
+import { labDeployment } from '../../harness/lab-deployment.ts';
+import type { ControlPlane } from '../../harness/control-plane/control-plane.ts';
+import { FakeRegistryState } from '../../harness/kubelet/fake-registry-state.ts';
+import type { PushedManifest } from '../../harness/registry/image-pusher.ts';
+import { FakeNodeRuntime } from '../../harness/kubelet/kubelet-standin.ts';
+import type { TestRegistry } from '../../harness/registry/registry.ts';
 
 export interface Story {
   readonly mirror: FakeRegistryState;

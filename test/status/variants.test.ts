@@ -2,11 +2,16 @@
 // with no imageID yet, and a private image reachable only through the Pod's pull secret.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
-import { FakeRegistryState } from '../support/fake-registry-state.ts';
-import { FakeNodeRuntime } from '../support/kubelet-standin.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
+import { FakeRegistryState } from '../../harness/kubelet/fake-registry-state.ts';
+import { FakeNodeRuntime } from '../../harness/kubelet/kubelet-standin.ts';
 import { runCli } from '../support/run-cli.ts';
-import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../support/registry.ts';
+import {
+  startRegistry,
+  TEST_PASSWORD,
+  TEST_USER,
+  type TestRegistry,
+} from '../../harness/registry/registry.ts';
 
 interface Workload {
   workload: { kind: string; name: string };

@@ -7,7 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer } from './token-server.ts';
+import { closeServer } from '../../harness/registry/token-server.ts';
 
 export interface Fault {
   /** Which requests it applies to (default: manifest requests). */

@@ -1,13 +1,17 @@
 // Real nodes in tests: the gate (hack/node/preflight.sh decides; under CI=true an unavailable
 // machine is a failure, because CI installs everything), a cluster per suite, and a teardown that
-// asserts the host is clean. The cluster itself is src/lab/real-node-cluster.ts, shared with
-// `kube-fresh lab --real-nodes`.
+// asserts the host is clean. The cluster itself is harness/real-node-cluster.ts, shared with
+// `npm run lab -- --real-nodes`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { realNodePreflight, RealNodeCluster } from '../../src/lab/real-node-cluster.ts';
-import { BUILT_BIN, type CliResult } from './run-cli.ts';
+import {
+  realNodePreflight,
+  RealNodeCluster,
+  stopRealNodeClustersSync,
+} from '../../harness/real-node-cluster.ts';
+import { LAB_SCRIPT, type CliResult } from './run-cli.ts';
 
-export { RealNodeCluster } from '../../src/lab/real-node-cluster.ts';
+export { RealNodeCluster } from '../../harness/real-node-cluster.ts';
 
 export interface RealNodeGate {
   /** The reason to skip, or false: run (and fail in `before` when unavailable under CI). */
@@ -33,11 +37,34 @@ export async function realNodeGate(): Promise<RealNodeGate> {
 
 /** Starts N real nodes; cluster-up.sh's progress goes to stderr when KUBE_FRESH_TEST_VERBOSE=1. */
 export function startRealNodes(nodes: number): Promise<RealNodeCluster> {
+  installTeardown();
   const verbose = process.env.KUBE_FRESH_TEST_VERBOSE === '1';
   return RealNodeCluster.start({
     nodes,
     ...(verbose ? { onLog: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
   });
+}
+
+let teardownInstalled = false;
+
+/**
+ * A test file that dies (an uncaught error, the runner's SIGTERM on a timeout) must not leave real
+ * nodes behind: their daemons run in their own sessions.
+ */
+function installTeardown(): void {
+  if (teardownInstalled) return;
+  teardownInstalled = true;
+  process.on('exit', () => stopRealNodeClustersSync(false));
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)
+    process.on(signal, () => {
+      process.stderr.write(`${signal}: stopping the real-node cluster…\n`);
+      stopRealNodeClustersSync(true);
+      process.exit(code);
+    });
 }
 
 /**
@@ -54,15 +81,15 @@ export async function stopRealNodes(cluster: RealNodeCluster | undefined): Promi
 }
 
 /**
- * runCli with a deadline, for commands that start real nodes: a test timeout alone would leave
- * the child (and the file's test process, which waits for it) running. SIGTERM makes
- * kube-fresh run hack/node/cluster-down.sh before it exits; SIGKILL follows after two minutes.
+ * The lab script with a deadline, for runs that start real nodes: a test timeout alone would leave
+ * the child (and the file's test process, which waits for it) running. SIGTERM makes the
+ * script run hack/node/cluster-down.sh before it exits; SIGKILL follows after two minutes.
  */
-export async function runCliWithDeadline(
+export async function runLabWithDeadline(
   args: readonly string[],
   options: { env?: Record<string, string | undefined>; timeoutMs: number },
 ): Promise<CliResult> {
-  const child = spawn(process.execPath, [BUILT_BIN, ...args], {
+  const child = spawn(process.execPath, [...LAB_SCRIPT, ...args], {
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,7 +115,7 @@ export async function runCliWithDeadline(
   };
   if (timedOut)
     throw new Error(
-      `kube-fresh ${args.join(' ')} did not finish within ${options.timeoutMs / 1000} s:\n${result.stdout}\n${result.stderr}`,
+      `npm run lab -- ${args.join(' ')} did not finish within ${options.timeoutMs / 1000} s:\n${result.stdout}\n${result.stderr}`,
     );
   return result;
 }

@@ -4,6 +4,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const BUILT_BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+/** `npm run lab` without npm: the lab script run through tsx from the checkout. */
+export const LAB_SCRIPT = [
+  '--import',
+  'tsx',
+  fileURLToPath(new URL('../../scripts/lab.ts', import.meta.url)),
+];
 
 export interface CliResult {
   readonly code: number | null;
@@ -17,6 +23,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Path to run instead of dist/cli/bin.js, e.g. a kubectl-fresh symlink. */
   readonly bin?: string;
+  /** Node arguments and script to run instead (LAB_SCRIPT). */
+  readonly script?: readonly string[];
   /** The run is killed (SIGKILL) after this long, so a hung CLI fails its test instead of CI. */
   readonly timeoutMs?: number;
 }
@@ -25,9 +33,10 @@ export async function runCli(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<CliResult> {
-  const bin = options.bin ?? BUILT_BIN;
-  if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [bin, ...args], {
+  const script = options.script ?? [options.bin ?? BUILT_BIN];
+  if (options.script === undefined && !existsSync(BUILT_BIN))
+    throw new Error(`${BUILT_BIN} is missing: run "npm run build" first`);
+  const child = spawn(process.execPath, [...script, ...args], {
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// src/lab/control-plane/ and dist/lab/control-plane/ both sit three levels below the checkout.
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+// harness/control-plane/ sits two levels below the checkout.
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CONTROL_PLANE_BINARIES = [
   'etcd',
   'kube-apiserver',

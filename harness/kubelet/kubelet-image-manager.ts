@@ -7,7 +7,7 @@ import {
   isPullPolicy,
   kubeletImageActionFor,
   type KubeletImageAction,
-} from '../../core/pull-policy.ts';
+} from '../../src/core/pull-policy.ts';
 import {
   crioStatusImage,
   normaliseReference,

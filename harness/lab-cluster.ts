@@ -1,7 +1,7 @@
 // Everything the lab runs: a real registry and a real control plane on loopback, and the stand-in
 // kubelets. Prerequisites come from a kube-fresh checkout: Debian's docker-registry and the
 // control-plane binaries built by scripts/install-test-deps.sh.
-import { EnvironmentError } from '../core/errors.ts';
+import { EnvironmentError } from '../src/core/errors.ts';
 import { startControlPlane, type ControlPlane } from './control-plane/control-plane.ts';
 import { LabKubelets } from './lab-kubelets.ts';
 import { startRegistry, type TestRegistry } from './registry/registry.ts';

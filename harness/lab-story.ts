@@ -1,28 +1,23 @@
-// Runs `kube-fresh lab`: replays the stale-image story on a real kube-apiserver and registry with
+// `npm run lab`: replays the stale-image story on a real kube-apiserver and registry with
 // stand-in kubelets, and runs the real kube-fresh commands against it, printing each one as a user
 // would type it.
 
-import { shortDigest } from '../../core/digest.ts';
-import { startLabCluster, waitForRollout, type LabCluster } from '../../lab/lab-cluster.ts';
-import { colorsFor } from '../colors.ts';
-import { ExitCode, type CliIo } from '../io.ts';
-import { labDeployment } from '../../lab/lab-deployment.ts';
-import { runLabCommand } from './lab-run-command.ts';
+import { shortDigest } from '../src/core/digest.ts';
+import { startLabCluster, waitForRollout, type LabCluster } from './lab-cluster.ts';
+import { colorsFor } from '../src/cli/colors.ts';
+import { ExitCode, type CliIo } from '../src/cli/io.ts';
+import { labDeployment } from './lab-deployment.ts';
+import { runLabCommand } from './run-lab-command.ts';
 
 export interface LabOptions {
-  readonly keep?: true | undefined;
-  /** Real kubelets and containerd on this machine (hack/node) instead of stand-ins. */
-  readonly realNodes?: true | undefined;
+  /** Keeps the lab running at the end until the promise settles (the script resolves it on Ctrl-C). */
+  readonly keep?: (() => Promise<void>) | undefined;
 }
 
 const NS = 'lab';
 const STEPS = 7;
 
 export async function runLab(options: LabOptions, io: CliIo): Promise<number> {
-  if (options.realNodes === true) {
-    const { runRealNodeLab } = await import('./lab-real-nodes.ts');
-    return runRealNodeLab(options, io);
-  }
   const c = colorsFor(io.stdout, io.env);
   const say = (text: string): void => void io.stdout.write(`${text}\n`);
   const step = (n: number, text: string): void => say(`\n${c.bold(`[${n}/${STEPS}]`)} ${text}`);
@@ -56,7 +51,7 @@ export async function runLab(options: LabOptions, io: CliIo): Promise<number> {
     say(
       `\n${code === 0 ? c.green('Done') : c.red('Something is still stale')} in ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     );
-    if (options.keep === true) await keepRunning(lab, io, say);
+    if (options.keep !== undefined) await keepRunning(lab, io, say, options.keep);
     return code === 0 ? ExitCode.ok : ExitCode.findings;
   } finally {
     await lab.stop();
@@ -119,12 +114,14 @@ async function tellStory(
   await runLabCommand(lab.cp.kubeconfigPath, io, ['explain', '-n', NS, 'deploy/web'], say);
 }
 
-async function keepRunning(lab: LabCluster, io: CliIo, say: (text: string) => void): Promise<void> {
+async function keepRunning(
+  lab: LabCluster,
+  io: CliIo,
+  say: (text: string) => void,
+  untilStopped: () => Promise<void>,
+): Promise<void> {
   say(
     `\nThe lab keeps running. In another terminal:\n  export KUBECONFIG=${lab.cp.kubeconfigPath}\n  ${io.programName} status -n ${NS}\nPress Ctrl-C to stop it.`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilStopped();
 }

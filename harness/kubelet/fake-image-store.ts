@@ -2,7 +2,7 @@
 // (the config digest) with their repo tags and repo digests, how a pull moves a tag, and how
 // containerd and CRI-O turn that into containerStatuses[].image/imageID (semantics doc §4.1, §4.2).
 
-import { parseImageReference, referenceName } from '../../core/image-reference.ts';
+import { parseImageReference, referenceName } from '../../src/core/image-reference.ts';
 import type { RuntimeImage } from './kubelet-messages.ts';
 
 /** What a registry serves for a reference. */

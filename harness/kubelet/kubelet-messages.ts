@@ -2,7 +2,7 @@
 // pkg/kubelet/images/image_manager.go, kuberuntime_container.go). The stand-in kubelet uses them,
 // and tests compare against them.
 
-import { parseImageReference } from '../../core/image-reference.ts';
+import { parseImageReference } from '../../src/core/image-reference.ts';
 
 /**
  * applyDefaultImageTag: `nginx` → `nginx:latest`; anything with a tag or digest unchanged. The

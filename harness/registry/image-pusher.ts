@@ -2,10 +2,10 @@
 // single-platform OCI or Docker schema 2 manifests, OCI indexes and Docker manifest lists. Its
 // digests are checked against `skopeo inspect` in test/registry/image-pusher.test.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { HttpAgents, sendHttp } from '../../registry/send-http.ts';
-import type { HttpResponse } from '../../registry/registry-transport.ts';
-import { MEDIA_TYPES } from '../../core/tag-resolution.ts';
-import { parseWwwAuthenticate } from '../../registry/www-authenticate.ts';
+import { HttpAgents, sendHttp } from '../../src/registry/send-http.ts';
+import type { HttpResponse } from '../../src/registry/registry-transport.ts';
+import { MEDIA_TYPES } from '../../src/core/tag-resolution.ts';
+import { parseWwwAuthenticate } from '../../src/registry/www-authenticate.ts';
 
 export interface PusherOptions {
   readonly url: string;

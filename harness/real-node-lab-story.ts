@@ -1,21 +1,21 @@
-// `kube-fresh lab --real-nodes`: the lab's story on real nodes — containerd + a kubelet built from
+// `npm run lab -- --real-nodes`: the lab's story on real nodes — containerd + a kubelet built from
 // k8s.io/kubernetes, started on this machine by hack/node/cluster-up.sh — instead of stand-in
 // kubelets. Two nodes instead of three: the second one is cordoned until step 4, so it joins the
 // story with an empty image cache, as node-c does in the stand-in lab.
 
-import { shortDigest } from '../../core/digest.ts';
-import { EnvironmentError } from '../../core/errors.ts';
-import { realNodePreflight, RealNodeCluster } from '../../lab/real-node-cluster.ts';
+import { shortDigest } from '../src/core/digest.ts';
+import { EnvironmentError } from '../src/core/errors.ts';
+import { realNodePreflight, RealNodeCluster } from './real-node-cluster.ts';
 import {
   setSchedulable,
   waitForNodeImage,
   waitForPodEvent,
   waitForRollout,
-} from '../../lab/real-node-waits.ts';
-import { colorsFor } from '../colors.ts';
-import { ExitCode, type CliIo } from '../io.ts';
-import { labDeployment } from '../../lab/lab-deployment.ts';
-import { runLabCommand } from './lab-run-command.ts';
+} from './real-node-waits.ts';
+import { colorsFor } from '../src/cli/colors.ts';
+import { ExitCode, type CliIo } from '../src/cli/io.ts';
+import { labDeployment } from './lab-deployment.ts';
+import { runLabCommand } from './run-lab-command.ts';
 
 const NS = 'lab';
 const STEPS = 7;
@@ -25,7 +25,7 @@ const TAG = 'stable';
 type Say = (text: string) => void;
 
 export async function runRealNodeLab(
-  options: { keep?: true | undefined },
+  options: { keep?: (() => Promise<void>) | undefined },
   io: CliIo,
 ): Promise<number> {
   const c = colorsFor(io.stdout, io.env);
@@ -70,7 +70,7 @@ export async function runRealNodeLab(
     say(
       `\n${code === 0 ? c.green('Done') : c.red('Something is still stale')} in ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     );
-    if (options.keep === true) await keepRunning(cluster, io, say);
+    if (options.keep !== undefined) await keepRunning(cluster, io, say, options.keep);
     return code === 0 ? ExitCode.ok : ExitCode.findings;
   } finally {
     const stopped = await cluster.stop();
@@ -163,13 +163,14 @@ async function tellStory(
   await runLabCommand(cluster.kubeconfigPath, io, ['explain', '-n', NS, 'deploy/web'], say);
 }
 
-async function keepRunning(cluster: RealNodeCluster, io: CliIo, say: Say): Promise<void> {
+async function keepRunning(
+  cluster: RealNodeCluster,
+  io: CliIo,
+  say: Say,
+  untilStopped: () => Promise<void>,
+): Promise<void> {
   say(
-    `\nThe lab keeps running. In another terminal:\n  export KUBECONFIG=${cluster.kubeconfigPath}\n  ${io.programName} status -n ${NS}\n  kubectl get pods -n ${NS} -o wide\nPress Ctrl-C to stop it: the real nodes are stopped, the host is cleaned, and the exit status is 130.`,
+    `\nThe lab keeps running. In another terminal:\n  export KUBECONFIG=${cluster.kubeconfigPath}\n  ${io.programName} status -n ${NS}\n  kubectl get pods -n ${NS} -o wide\nPress Ctrl-C to stop it: the real nodes are stopped and the host is cleaned.`,
   );
-  // Ctrl-C is handled by RealNodeCluster's exit hooks: they run hack/node/cluster-down.sh and
-  // exit 130. The timer only keeps the process alive until then (the daemons are not its children).
-  await new Promise<never>(() => {
-    setInterval(() => undefined, 60_000);
-  });
+  await untilStopped();
 }

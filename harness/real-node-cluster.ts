@@ -14,8 +14,8 @@ import { KubeAdminClient } from './kubelet/kube-admin-client.ts';
 import { readKernelTunables, type HostLeftovers, findHostLeftovers } from './real-node-host.ts';
 import { runScript, stopScriptsSync, type ScriptResult } from './real-node-scripts.ts';
 
-/** hack/node/ of the checkout this file belongs to (src/lab or dist/lab, two levels down). */
-export const HACK_NODE_DIR = fileURLToPath(new URL('../../hack/node/', import.meta.url));
+/** hack/node/ of the checkout this file belongs to (harness/ sits at the top of the checkout). */
+export const HACK_NODE_DIR = fileURLToPath(new URL('../hack/node/', import.meta.url));
 
 export interface RealNodePreflight {
   readonly available: boolean;
@@ -102,7 +102,6 @@ export class RealNodeCluster {
   /** Runs hack/node/cluster-up.sh and waits until every node is Ready. */
   static async start(options: StartOptions = {}): Promise<RealNodeCluster> {
     const tunablesBefore = readKernelTunables();
-    installExitHooks();
     const result = await runScript(join(HACK_NODE_DIR, 'cluster-up.sh'), [], {
       env: { KF_NODES: String(options.nodes ?? 1) },
       timeoutMs: options.timeoutMs ?? 240_000,
@@ -272,28 +271,17 @@ export class RealNodeCluster {
   }
 }
 
-let hooksInstalled = false;
-
 /**
- * A cluster whose owner never reached stop() (an uncaught error, process.exit, Ctrl-C, a test
- * runner's SIGTERM) would leave daemons, mounts, cgroups and lo addresses behind: the daemons
- * run in their own sessions, so nothing else would stop them.
+ * Tears down, synchronously, every cluster whose owner never reached stop() (an uncaught error,
+ * process.exit, Ctrl-C, a test runner's SIGTERM): the daemons run in their own sessions, so
+ * nothing else would stop them, and they would leave mounts, cgroups and lo addresses behind.
+ * The process owner (scripts/lab.ts, test/support/real-nodes.ts) calls it from its exit and
+ * signal handlers; `interrupted` also ends a cluster-up.sh in progress (a cluster-down.sh is let
+ * finish).
  */
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on('exit', () => {
-    for (const cluster of [...live]) cluster.stopSync();
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      process.stderr.write(`kube-fresh: ${signal}: stopping the real-node cluster…\n`);
-      // A cluster-up.sh in progress tears down on SIGTERM; a cluster-down.sh is let finish.
-      stopScriptsSync(300);
-      for (const cluster of [...live]) cluster.stopSync();
-      process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129);
-    });
-  }
+export function stopRealNodeClustersSync(interrupted: boolean): void {
+  if (interrupted) stopScriptsSync(300);
+  for (const cluster of [...live]) cluster.stopSync();
 }
 
 function readEnvFile(jsonPath: string): Record<string, string> {

@@ -1,8 +1,8 @@
 // Runs a kube-fresh command in this process against a lab cluster, echoing it first as a user
 // would type it (the lab's point is to show the real commands and their real output).
 
-import type { CliIo } from '../io.ts';
-import { main } from '../main.ts';
+import type { CliIo } from '../src/cli/io.ts';
+import { main } from '../src/cli/main.ts';
 
 export async function runLabCommand(
   kubeconfigPath: string,
