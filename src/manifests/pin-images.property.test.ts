@@ -9,7 +9,8 @@ import { parseImageReference } from '../core/image-reference.ts';
 import { fakeDigest } from '../../test/manifests/support/fake-resolver.ts';
 import { applyTextEdits } from './edit-images.ts';
 import { parseManifests } from './parse-manifests.ts';
-import { collectPinTargets, pinnedImage, planPins } from './pin-images.ts';
+import { pinnedImage } from '../core/pin.ts';
+import { collectPinTargets, planPins } from './pin-images.ts';
 import { countsOf, verifyEditedManifests } from './verify-edits.ts';
 
 const HEX = 'c0ffee'.repeat(10) + 'c0de';

@@ -4,6 +4,7 @@
 // Always, `imagePullPolicy: IfNotPresent` is added when the container sets none.
 
 import type { Digest } from '../core/digest.ts';
+import { PINNED_PULL_POLICY, pinnedImage, pinnedPullPolicy } from '../core/pin.ts';
 import {
   parseImageReference,
   tagKey,
@@ -15,8 +16,6 @@ import { listImageSites, type ContainerField, type ContainerSite } from './find-
 import { insertPairAfter, replaceScalar, type TextEdit } from './edit-images.ts';
 import type { ParsedManifests } from './parse-manifests.ts';
 import type { ExpectedContainer } from './verify-edits.ts';
-
-export const PINNED_PULL_POLICY = 'IfNotPresent';
 
 /** A tag to look up, by its tagKey. */
 export type PinTargets = Map<string, ImageReference>;
@@ -105,9 +104,9 @@ function pinSite(
     return undefined;
   }
   const to = pinnedImage(field.value, ref, digest);
-  const needsPolicy = ref.tag === undefined || ref.tag === 'latest';
   const addedPullPolicy =
-    needsPolicy && site.pullPolicy === undefined && !state.insertedInto.has(field.pair);
+    pinnedPullPolicy(ref, site.pullPolicy !== undefined) !== undefined &&
+    !state.insertedInto.has(field.pair);
   if (to === field.value && !addedPullPolicy) return undefined;
   const edits = editsFor(parsed, { ...field, scalar: field.scalar }, to, addedPullPolicy);
   if (!edits.ok) {
@@ -147,13 +146,6 @@ function editsFor(
     edits.push(insertPairAfter(parsed.text, field.holder, field.pair, entry));
   }
   return { ok: true, edits };
-}
-
-/** `nginx:1.27` → `nginx:1.27@<digest>`, `nginx` → `nginx:latest@<digest>`, old digest replaced. */
-export function pinnedImage(written: string, ref: ImageReference, digest: Digest): string {
-  const at = written.indexOf('@');
-  const name = at < 0 ? written : written.slice(0, at);
-  return `${name}${ref.tag === undefined ? ':latest' : ''}@${digest}`;
 }
 
 function referenceOf(site: ContainerSite): ImageReference | undefined {

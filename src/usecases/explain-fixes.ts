@@ -1,13 +1,9 @@
 // The ways out, each with the exact command and what it costs. Pinning a digest is the default
 // advice: it works under IfNotPresent on every node and keeps the registry off the start path.
 
-import {
-  parseImageReference,
-  withDigest,
-  familiarString,
-  type ImageReference,
-} from '../core/image-reference.ts';
+import { parseImageReference } from '../core/image-reference.ts';
 import type { Digest } from '../core/digest.ts';
+import { isPatchableKind, pinnedImage, pinnedName } from '../core/pin.ts';
 import type { WorkloadContainerReport } from './workload-report.ts';
 
 export interface FixOption {
@@ -17,25 +13,17 @@ export interface FixOption {
   readonly tradeoff: string;
 }
 
-const LIVE_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'CronJob',
-  'Rollout',
-]);
-
 export function fixOptionsFor(w: WorkloadContainerReport): FixOption[] {
   const parsed = parseImageReference(w.image);
   if (!parsed.ok || w.verdict === 'pinned' || w.verdict === 'unknown') return [];
   const ref = parsed.reference;
   const target = `${w.workload.kind.toLowerCase()}/${w.workload.name}`;
   const ns = `-n ${w.namespace}`;
+  // Exactly what `fix` and `pin` would write (the core rule), so the advice matches the action.
   const pinned =
     w.current === undefined
-      ? `${familiarString(ref)}@sha256:…`
-      : familiarString(withDigest(stripDigest(ref), w.current as Digest));
+      ? `${pinnedName(w.image, ref)}@sha256:…`
+      : pinnedImage(w.image, ref, w.current as Digest);
   const options: FixOption[] = [
     {
       strategy: 'pin-in-git',
@@ -45,7 +33,7 @@ export function fixOptionsFor(w: WorkloadContainerReport): FixOption[] {
         'goes through review and your CD; re-pin when the tag moves (kube-fresh pin --check in CI catches drift)',
     },
   ];
-  if (LIVE_KINDS.has(w.workload.kind)) {
+  if (isPatchableKind(w.workload.kind)) {
     options.push({
       strategy: 'pin-live',
       command: `kube-fresh fix ${ns} ${target}`,
@@ -77,8 +65,4 @@ export function fixOptionsFor(w: WorkloadContainerReport): FixOption[] {
     });
   }
   return options;
-}
-
-function stripDigest(ref: ImageReference): ImageReference {
-  return { ...ref, digest: undefined, tag: ref.tag ?? 'latest' };
 }

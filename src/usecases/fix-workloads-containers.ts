@@ -10,6 +10,7 @@ import {
   tagKey,
   type ImageReference,
 } from '../core/image-reference.ts';
+import { pinnedImage, pinnedPullPolicy } from '../core/pin.ts';
 import type { TemplateContainer } from '../cluster/workload-writer.ts';
 import type { ContainerFix, FixStrategy, SkipReason } from './fix-workloads-types.ts';
 import type { ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
@@ -110,10 +111,10 @@ function decidePin(c: TemplateContainer, ref: ImageReference, base: FixBase): Co
   if (to === c.image) {
     return unchanged(`already pinned to ${shortDigest(base.current)}`, true);
   }
-  const latest = ref.tag === undefined || ref.tag === 'latest';
+  const pinPolicy = pinnedPullPolicy(ref, c.pullPolicyDeclared);
   const pullPolicy =
-    latest && c.imagePullPolicy === 'Always' && !c.pullPolicyDeclared
-      ? { from: 'Always', to: 'IfNotPresent' as const }
+    pinPolicy !== undefined && c.imagePullPolicy === 'Always'
+      ? { from: 'Always', to: pinPolicy }
       : undefined;
   return fix({ ...base, to, pullPolicy });
 }
@@ -133,17 +134,6 @@ function decideRestart(
   if (restartedSince(context.templateAnnotations, rows))
     return restartUnderWay(context.templateAnnotations);
   return fix({ ...base, to: context.container.image, pullPolicy: undefined });
-}
-
-/**
- * `nginx:1.27` → `nginx:1.27@<digest>`, `nginx` → `nginx:latest@<digest>`, an old digest replaced;
- * the name stays as written. The rule of manifests/pin-images.ts `pinnedImage`, repeated here
- * because that module loads the YAML library.
- */
-export function pinnedImage(written: string, ref: ImageReference, digest: Digest): string {
-  const at = written.indexOf('@');
-  const name = at < 0 ? written : written.slice(0, at);
-  return `${name}${ref.tag === undefined ? ':latest' : ''}@${digest}`;
 }
 
 /** A restart annotation newer than every stale Pod: the restart is rolling, not yet done. */

@@ -5,19 +5,10 @@
 import { judgeWorkload, type WorkloadVerdict } from '../core/container-verdict.ts';
 import type { Digest } from '../core/digest.ts';
 import { parseImageReference } from '../core/image-reference.ts';
-import { isActionable, pinnedImage, unknownReasons } from './fix-workloads-containers.ts';
+import { pinnedImage } from '../core/pin.ts';
+import { isActionable, unknownReasons } from './fix-workloads-containers.ts';
 import type { SkippedTarget, WorkloadId } from './fix-workloads-types.ts';
 import type { WorkloadContainerReport } from './workload-report.ts';
-
-/** Kinds whose Pod template fix patches. */
-export const PATCHABLE_KINDS: ReadonlySet<string> = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'CronJob',
-  'Rollout',
-]);
 
 export interface WorkloadGroup {
   readonly workload: WorkloadId;

@@ -8,11 +8,11 @@ import type { SnapshotScope, WorkloadSelector } from '../cluster/cluster-snapsho
 import type { WorkloadWriter } from '../cluster/workload-writer.ts';
 import { checkWorkloads, type CheckDeps } from './check-workloads.ts';
 import { planWorkload, type WorkloadPlan } from './fix-workloads-plan.ts';
+import { isPatchableKind } from '../core/pin.ts';
 import {
   groupByWorkload,
   judgeByPods,
   manualStep,
-  PATCHABLE_KINDS,
   type WorkloadGroup,
 } from './fix-workloads-targets.ts';
 import type { FixPlan, FixStrategy, SkippedTarget, WorkloadId } from './fix-workloads-types.ts';
@@ -96,7 +96,7 @@ async function planGroup(
   now: Date,
 ): Promise<WorkloadPlan> {
   const byPods = judgeByPods(group);
-  const patchable = PATCHABLE_KINDS.has(group.workload.kind);
+  const patchable = isPatchableKind(group.workload.kind);
   if (!patchable || byPods.actionable.length === 0) {
     const manual = patchable
       ? []
