@@ -11,7 +11,7 @@ import {
   waitForNodeImage,
   waitForPodEvent,
   waitForRollout,
-} from './real-node-waits.ts';
+} from './cluster-waits.ts';
 import { colorsFor } from '../src/cli/colors.ts';
 import { ExitCode, type CliIo } from '../src/cli/io.ts';
 import { labDeployment } from './lab-deployment.ts';

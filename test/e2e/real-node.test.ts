@@ -15,7 +15,7 @@ import {
   waitForRollout,
   waitForRunningPods,
   type PodView,
-} from '../../harness/real-node-waits.ts';
+} from '../../harness/cluster-waits.ts';
 import {
   realNodeGate,
   startRealNodes,

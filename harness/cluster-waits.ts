@@ -1,4 +1,4 @@
-// Waiting on what real kubelets do, through the API: Pods running, rollouts finished, Events,
+// Waiting on what kubelets (real ones or the stand-ins) do, through the API: Pods running, rollouts finished, Events,
 // node.status.images. Every wait has a deadline and says, when it runs out, what it saw last.
 import type { KubeAdminClient } from './kubelet/kube-admin-client.ts';
 
