@@ -3,7 +3,8 @@
 // would type it.
 
 import { shortDigest } from '../src/core/digest.ts';
-import { startLabCluster, waitForRollout, type LabCluster } from './lab-cluster.ts';
+import { waitForRollout } from './cluster-waits.ts';
+import { startLabCluster, type LabCluster } from './lab-cluster.ts';
 import { colorsFor } from '../src/cli/colors.ts';
 import { ExitCode, type CliIo } from '../src/cli/io.ts';
 import { labDeployment } from './lab-deployment.ts';
@@ -44,7 +45,7 @@ export async function runLab(options: LabOptions, io: CliIo): Promise<number> {
       'The fix: pin the Pod template to what the tag points to now. A normal rolling update follows, and it works under IfNotPresent, because a digest is not in any node cache yet.',
     );
     await run(['fix', '-n', NS, 'deploy/web', '--yes']);
-    await waitForRollout(lab.cp, NS, 'web');
+    await waitForRollout(lab.cp.admin, NS, 'web');
     await lab.kubelets.settle(3);
     step(7, 'Every replica now runs the current image:');
     const code = await run(['status', '-n', NS, '--exit-code']);
@@ -76,7 +77,7 @@ async function tellStory(
     `/apis/apps/v1/namespaces/${NS}/deployments`,
     labDeployment({ namespace: NS, image, replicas: 2 }),
   );
-  await waitForRollout(lab.cp, NS, 'web');
+  await waitForRollout(lab.cp.admin, NS, 'web');
   await lab.kubelets.settle(2);
   say(`      both nodes pulled v1 = ${shortDigest(v1)} and cache it under the tag`);
   step(
@@ -93,7 +94,7 @@ async function tellStory(
   await lab.cp.admin.patch(`/apis/apps/v1/namespaces/${NS}/deployments/web`, {
     spec: { replicas: 3 },
   });
-  await waitForRollout(lab.cp, NS, 'web');
+  await waitForRollout(lab.cp.admin, NS, 'web');
   await lab.kubelets.settle(3);
   step(
     5,
@@ -108,7 +109,7 @@ async function tellStory(
       },
     },
   });
-  await waitForRollout(lab.cp, NS, 'web');
+  await waitForRollout(lab.cp.admin, NS, 'web');
   await lab.kubelets.settle(3);
   await runLabCommand(lab.cp.kubeconfigPath, io, ['status', '-n', NS, '-o', 'wide'], say);
   await runLabCommand(lab.cp.kubeconfigPath, io, ['explain', '-n', NS, 'deploy/web'], say);
