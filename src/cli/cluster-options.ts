@@ -3,8 +3,8 @@
 // Loaded lazily by command implementations, because it loads @kubernetes/client-node.
 
 import { UsageError } from '../core/errors.ts';
-import type { ClusterReader } from '../cluster/cluster-reader.ts';
-import { connectCluster, type ConnectionSettings } from '../cluster/connect-cluster.ts';
+import type { ClusterReader } from '../cluster/read/cluster-reader.ts';
+import { connectCluster, type ConnectionSettings } from '../cluster/connection/connect-cluster.ts';
 import type { CliIo } from './io.ts';
 import type { ClusterCliOptions } from './cluster-flags.ts';
 

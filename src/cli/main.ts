@@ -5,13 +5,13 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KubeFreshError } from '../core/errors.ts';
 import { ExitCode, type CliIo } from './io.ts';
-import { registerRefCommand } from './commands/ref-command.ts';
-import { registerLintCommand } from './commands/lint-command.ts';
-import { registerPinCommand } from './commands/pin-command.ts';
-import { registerFixCommand } from './commands/fix-command.ts';
-import { registerResolveCommand } from './commands/resolve-command.ts';
-import { registerStatusCommand } from './commands/status-command.ts';
-import { registerExplainCommand } from './commands/explain-command.ts';
+import { registerRefCommand } from './commands/ref/ref-command.ts';
+import { registerLintCommand } from './commands/lint/lint-command.ts';
+import { registerPinCommand } from './commands/pin/pin-command.ts';
+import { registerFixCommand } from './commands/fix/fix-command.ts';
+import { registerResolveCommand } from './commands/resolve/resolve-command.ts';
+import { registerStatusCommand } from './commands/status/status-command.ts';
+import { registerExplainCommand } from './commands/explain/explain-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

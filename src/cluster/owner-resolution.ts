@@ -3,7 +3,7 @@
 // Pod → Job → CronJob, and one step for StatefulSet, DaemonSet, ReplicationController and any
 // custom controller.
 
-import type { WorkloadRef } from './cluster-snapshot.ts';
+import type { WorkloadRef } from './read/cluster-snapshot.ts';
 
 export interface OwnerReferenceView {
   readonly apiVersion: string;

@@ -1,7 +1,7 @@
 // The workload kinds kube-fresh understands, the names kubectl accepts for them (`deploy/web`,
 // `sts/db`, `deployment.apps/web`), and where each lives in the API.
 
-import type { WorkloadRef, WorkloadSelector } from './cluster-snapshot.ts';
+import type { WorkloadRef, WorkloadSelector } from './read/cluster-snapshot.ts';
 
 export interface WorkloadKindInfo {
   readonly kind: string;

@@ -8,10 +8,10 @@ import type {
   SnapshotNode,
   SnapshotPod,
   WorkloadRef,
-} from '../cluster/cluster-snapshot.ts';
-import { FakeClusterReader } from '../cluster/fake-cluster-reader.ts';
+} from '../cluster/read/cluster-snapshot.ts';
+import { FakeClusterReader } from '../cluster/read/fake-cluster-reader.ts';
 import { checkWorkloads } from './check-workloads.ts';
-import { explainWorkload } from './explain-workload.ts';
+import { explainWorkload } from './explain/explain-workload.ts';
 
 const d = (c: string): Digest => `sha256:${c.repeat(64)}` as Digest;
 const REG = 'reg.test:5000';

@@ -11,8 +11,12 @@ import { effectiveTag, parseImageReference, tagKey } from '../core/image-referen
 import type { NodePlatform } from '../core/platform.ts';
 import { effectivePullPolicy, isPullPolicy, type PullPolicy } from '../core/pull-policy.ts';
 import type { ImageResolver } from '../core/tag-resolution.ts';
-import type { ClusterReader } from '../cluster/cluster-reader.ts';
-import type { ClusterSnapshot, SnapshotPod, SnapshotScope } from '../cluster/cluster-snapshot.ts';
+import type { ClusterReader } from '../cluster/read/cluster-reader.ts';
+import type {
+  ClusterSnapshot,
+  SnapshotPod,
+  SnapshotScope,
+} from '../cluster/read/cluster-snapshot.ts';
 import { assessNodeCaches, type NodeRisk } from './node-cache-risks.ts';
 import { RegistryFactStore } from './registry-facts.ts';
 import {

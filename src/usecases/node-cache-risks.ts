@@ -15,7 +15,7 @@ import {
   type NodeCacheRisk,
 } from '../core/node-cache.ts';
 import { isIndexMediaType } from '../core/tag-resolution.ts';
-import type { SnapshotNode } from '../cluster/cluster-snapshot.ts';
+import type { SnapshotNode } from '../cluster/read/cluster-snapshot.ts';
 import type { RegistryFactStore } from './registry-facts.ts';
 import type { WorkloadContainerReport } from './workload-report.ts';
 

@@ -9,7 +9,11 @@ import {
 import { familiarString, parseImageReference } from '../core/image-reference.ts';
 import type { EffectivePullPolicy } from '../core/pull-policy.ts';
 import type { CredentialSource } from '../core/tag-resolution.ts';
-import type { ContainerKind, ContainerState, WorkloadRef } from '../cluster/cluster-snapshot.ts';
+import type {
+  ContainerKind,
+  ContainerState,
+  WorkloadRef,
+} from '../cluster/read/cluster-snapshot.ts';
 import type { NodeRisk } from './node-cache-risks.ts';
 
 export interface ReplicaReport {

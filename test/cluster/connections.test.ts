@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterError } from '../../src/cluster/cluster-error.ts';
-import { connectCluster } from '../../src/cluster/connect-cluster.ts';
+import { connectCluster } from '../../src/cluster/connection/connect-cluster.ts';
 import { InputError, UsageError } from '../../src/core/errors.ts';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { createControlPlanePki } from '../../harness/control-plane/pki-k8s.ts';

@@ -3,9 +3,9 @@
 // fields, imported images, pull failures, Never and invalid names, and the node image list caps.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectCluster } from '../../src/cluster/connect-cluster.ts';
-import type { ClusterReader } from '../../src/cluster/cluster-reader.ts';
-import type { SnapshotPod } from '../../src/cluster/cluster-snapshot.ts';
+import { connectCluster } from '../../src/cluster/connection/connect-cluster.ts';
+import type { ClusterReader } from '../../src/cluster/read/cluster-reader.ts';
+import type { SnapshotPod } from '../../src/cluster/read/cluster-snapshot.ts';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { FakeRegistryState, fakeRegistryImage } from '../../harness/kubelet/fake-registry-state.ts';
 import { FakeNodeRuntime } from '../../harness/kubelet/kubelet-standin.ts';

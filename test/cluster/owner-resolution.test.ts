@@ -3,8 +3,8 @@
 // ReplicationController, Argo Rollout (via ReplicaSet, with a minimal CRD) and a bare Pod.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectCluster } from '../../src/cluster/connect-cluster.ts';
-import type { ClusterSnapshot } from '../../src/cluster/cluster-snapshot.ts';
+import { connectCluster } from '../../src/cluster/connection/connect-cluster.ts';
+import type { ClusterSnapshot } from '../../src/cluster/read/cluster-snapshot.ts';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { waitUntil } from '../../harness/control-plane/control-plane-processes.ts';
 import { FakeRegistryState } from '../../harness/kubelet/fake-registry-state.ts';

@@ -2,7 +2,7 @@
 // (never a failure) for users who may not, typed forbidden errors when the Pods cannot be listed.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectCluster } from '../../src/cluster/connect-cluster.ts';
+import { connectCluster } from '../../src/cluster/connection/connect-cluster.ts';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { rejectsWith, seedShop, SHOP_DOCKER_CONFIG } from './access-fixtures.ts';
 

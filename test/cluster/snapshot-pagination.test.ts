@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pLimit from 'p-limit';
-import { connectCluster } from '../../src/cluster/connect-cluster.ts';
-import { PAGE_SIZE } from '../../src/cluster/list-pages.ts';
+import { connectCluster } from '../../src/cluster/connection/connect-cluster.ts';
+import { PAGE_SIZE } from '../../src/cluster/read/list-pages.ts';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 
 const NAMESPACES = ['alpha', 'beta', 'gamma', 'delta'];

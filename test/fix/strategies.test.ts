@@ -3,10 +3,10 @@
 // concurrent update between the read and the patch, and the confirmation prompt on a terminal.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openFixSession } from '../../src/cli/commands/fix-live-session.ts';
-import type { WorkloadWriter } from '../../src/cluster/workload-writer.ts';
-import { applyFixes } from '../../src/usecases/fix-workloads-apply.ts';
-import { planFixes } from '../../src/usecases/fix-workloads.ts';
+import { openFixSession } from '../../src/cli/commands/fix/fix-live-session.ts';
+import type { WorkloadWriter } from '../../src/cluster/write/workload-writer.ts';
+import { applyFixes } from '../../src/usecases/fix-live/apply-fixes.ts';
+import { planFixes } from '../../src/usecases/fix-live/fix-live.ts';
 import {
   deployment,
   driveRollout,

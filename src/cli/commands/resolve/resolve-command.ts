@@ -1,0 +1,47 @@
+// `kube-fresh resolve`: what tags point to now, straight from the registries.
+
+import { Option, type Command } from '@commander-js/extra-typings';
+import type { CliIo } from '../../io.ts';
+import { addRegistryOptions } from '../../registry-flags.ts';
+
+export function registerResolveCommand(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+): void {
+  const command = program
+    .command('resolve')
+    .summary('ask the registries what each tag points to now')
+    .description(
+      'For each IMAGE, one manifest HEAD (free on Docker Hub) tells the digest its tag points to now ' +
+        'and the media type (an index for multi-arch images). Identical tags are asked once. A GET ' +
+        'is used only when a registry refuses HEAD or sends no digest, and never when its pull quota ' +
+        'is nearly spent. `name:tag@digest` input also says whether the tag has moved.\n\n' +
+        'Credentials come from the docker config (auths, credHelpers, credsStore); each result says ' +
+        'which source was used, never the secret. Registries on localhost that speak plain HTTP are ' +
+        'used over HTTP; anything else needs TLS unless named with --insecure-registry.\n\n' +
+        'Exit status: 0 when every image resolved, 1 when any failed, 2 on a usage error.',
+    )
+    .argument('<IMAGE...>', 'image references')
+    .option(
+      '--platforms',
+      'also list the platform children of multi-arch images (one GET per index)',
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json'] as const)
+        .default('text' as const),
+    );
+  addRegistryOptions(command)
+    .addHelpText(
+      'after',
+      `\nExamples:\n` +
+        `  ${io.programName} resolve nginx:1.27 ghcr.io/org/app:main\n` +
+        `  ${io.programName} resolve --platforms -o json localhost:5000/app:dev\n` +
+        `  ${io.programName} resolve --docker-config ./ci-config.json registry.example.com/team/app:1.4\n`,
+    )
+    .action(async (images, options) => {
+      const { runResolve } = await import('./resolve.ts');
+      setExit(await runResolve(images, options, io));
+    });
+}

@@ -1,0 +1,154 @@
+// `explain`: the story of one workload's images in plain language — what the spec asks for, which
+// pull policy applies and why, what each Pod runs where and since when, what the kubelet said, what
+// the tag points to now, the verdict and its cause, and the fixes with their trade-offs.
+
+import { parseImageReference, familiarName } from '../../core/image-reference.ts';
+import type { WorkloadVerdict } from '../../core/container-verdict.ts';
+import type {
+  ClusterSnapshot,
+  SnapshotScope,
+  WorkloadRef,
+  WorkloadSelector,
+} from '../../cluster/read/cluster-snapshot.ts';
+import { judgeSnapshot, type CheckDeps, type StatusReport } from '../check-workloads.ts';
+import type { LiveWorkload, WorkloadObjectRef } from '../../cluster/write/workload-writer.ts';
+import { describeCause } from './describe-cause.ts';
+import { policyAgainstTemplate } from './policy-against-template.ts';
+import { fixOptionsFor, type FixOption } from './fix-options.ts';
+import { imageEventsFor, type ImageEvent } from './pod-image-events.ts';
+import type { ReplicaReport, WorkloadContainerReport } from '../workload-report.ts';
+
+export interface ExplainReport {
+  readonly target: StatusReport['target'];
+  readonly workload: WorkloadRef;
+  /** The Pod asked about, when the target was a Pod. */
+  readonly pod: string | undefined;
+  readonly containers: readonly ContainerExplanation[];
+  readonly warnings: readonly string[];
+}
+
+export interface ContainerExplanation {
+  readonly container: string;
+  readonly containerKind: WorkloadContainerReport['containerKind'];
+  readonly image: string;
+  readonly repository: string | undefined;
+  readonly tag: string | undefined;
+  readonly pinnedDigest: string | undefined;
+  readonly policy: WorkloadContainerReport['policy'];
+  readonly current: string | undefined;
+  readonly verdict: WorkloadVerdict;
+  readonly cause: readonly string[];
+  readonly pods: readonly PodExplanation[];
+  readonly nodeRisks: WorkloadContainerReport['nodeRisks'];
+  readonly fixes: readonly FixOption[];
+}
+
+export interface PodExplanation {
+  readonly pod: string;
+  readonly node: string | undefined;
+  readonly running: string | undefined;
+  readonly runtimeImage: string | undefined;
+  readonly since: string | undefined;
+  readonly verdict: ReplicaReport['verdict'];
+  readonly events: readonly ImageEvent[];
+}
+
+export interface ExplainDeps extends CheckDeps {
+  /** Reads the workload object, to tell a template's policy from one changed at admission. */
+  readonly readWorkload?: (ref: WorkloadObjectRef) => Promise<LiveWorkload>;
+}
+
+export async function explainWorkload(
+  deps: ExplainDeps,
+  namespace: string,
+  selector: WorkloadSelector,
+): Promise<ExplainReport> {
+  let askedPod: string | undefined;
+  let scope: SnapshotScope = { namespace, workloads: [{ ...selector, namespace }] };
+  if (selector.kind === 'Pod') {
+    // A Pod is explained within its workload, so its siblings show whether replicas differ.
+    askedPod = selector.name;
+    const pod = await deps.reader.readPod(namespace, selector.name);
+    if (pod.workload.kind !== 'Pod')
+      scope = {
+        namespace,
+        workloads: [{ kind: pod.workload.kind, name: pod.workload.name, namespace }],
+      };
+  }
+  deps.progress?.('reading the cluster');
+  const snapshot = await deps.reader.readSnapshot(scope);
+  const report = await judgeSnapshot(snapshot, deps);
+  const workload = snapshot.pods[0]?.workload ?? {
+    kind: selector.kind,
+    name: selector.name,
+    namespace,
+    apiVersion: '',
+    uid: '',
+  };
+  const live = await readTemplate(deps, workload);
+  const withSource = (w: WorkloadContainerReport): WorkloadContainerReport => ({
+    ...w,
+    policy: policyAgainstTemplate(
+      w.image,
+      { name: w.container, kind: w.containerKind },
+      w.policy,
+      live,
+    ),
+  });
+  return {
+    target: report.target,
+    workload,
+    pod: askedPod,
+    containers: report.workloads.map((w) => explainContainer(withSource(w), snapshot)),
+    warnings: report.warnings,
+  };
+}
+
+/** The workload object, when there is one and it can be read; explain works without it. */
+async function readTemplate(
+  deps: ExplainDeps,
+  workload: WorkloadRef,
+): Promise<LiveWorkload | undefined> {
+  if (deps.readWorkload === undefined || workload.kind === 'Pod') return undefined;
+  try {
+    return await deps.readWorkload({
+      kind: workload.kind,
+      namespace: workload.namespace,
+      name: workload.name,
+    });
+  } catch {
+    return undefined; // e.g. no RBAC read on the workload kind: the Pod's own policy still stands
+  }
+}
+
+function explainContainer(
+  w: WorkloadContainerReport,
+  snapshot: ClusterSnapshot,
+): ContainerExplanation {
+  const parsed = parseImageReference(w.image);
+  const ref = parsed.ok ? parsed.reference : undefined;
+  const pods = w.replicas.map((r) => ({
+    pod: r.pod.name,
+    node: r.pod.node,
+    running: r.imageID === '' ? undefined : r.imageID,
+    runtimeImage: r.runtimeImage,
+    since: r.startedAt,
+    verdict: r.verdict,
+    events: imageEventsFor(snapshot.events, r.pod, { name: r.container, kind: r.containerKind }),
+  }));
+  return {
+    container: w.container,
+    containerKind: w.containerKind,
+    image: w.image,
+    repository: ref === undefined ? undefined : familiarName(ref),
+    tag: ref?.tag ?? (ref !== undefined && ref.digest === undefined ? 'latest' : undefined),
+    pinnedDigest: ref?.digest,
+    policy: w.policy,
+    current: w.current,
+    verdict: w.verdict,
+    cause: describeCause(w, pods),
+    pods,
+    nodeRisks: w.nodeRisks,
+    fixes: fixOptionsFor(w),
+  };
+}
