@@ -1,18 +1,11 @@
 // What the cluster adapter reports: a trimmed, typed view of the objects kube-fresh judges,
 // with timestamps as ISO strings (client-node hands out Date objects; raw JSON has strings).
 
+import type { WorkloadRef, WorkloadSelector } from '../../core/workload-kinds.ts';
 import type { ClusterTarget } from '../cluster-error.ts';
 
-/** The object that owns a Pod in the user's terms: Deployment, not ReplicaSet. */
-export interface WorkloadRef {
-  /** Deployment, StatefulSet, DaemonSet, CronJob, Job, ReplicaSet, ReplicationController,
-   *  Rollout, Pod (a bare Pod is its own workload), or any custom controller kind. */
-  readonly kind: string;
-  readonly apiVersion: string;
-  readonly name: string;
-  readonly namespace: string;
-  readonly uid: string;
-}
+// The workload types are the domain's (core); re-exported for the adapter's users.
+export type { WorkloadRef, WorkloadSelector } from '../../core/workload-kinds.ts';
 
 export type ContainerKind = 'init' | 'regular' | 'ephemeral';
 
@@ -133,14 +126,6 @@ export interface SnapshotScope {
   readonly labelSelector?: string | undefined;
   /** Only Pods of these workloads; each must exist (else a not-found ClusterError). */
   readonly workloads?: readonly WorkloadSelector[] | undefined;
-}
-
-/** A workload named by the user (`deploy/web`), before its uid is known. */
-export interface WorkloadSelector {
-  readonly kind: string;
-  readonly name: string;
-  /** Defaults to the scope's namespace, else the context's. */
-  readonly namespace?: string | undefined;
 }
 
 export interface ClusterSnapshot {

@@ -16,7 +16,7 @@ import type {
   WorkloadRef,
 } from './cluster-snapshot.ts';
 import { parseLabelSelector } from './label-selector.ts';
-import { podMatchesSelector } from '../workload-kinds.ts';
+import { podMatchesSelector } from '../../core/workload-kinds.ts';
 
 export interface FakeClusterState {
   readonly pods?: readonly SnapshotPod[];

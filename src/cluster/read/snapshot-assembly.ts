@@ -19,7 +19,7 @@ import {
 } from '../owner-resolution.ts';
 import type { SecretRef } from './pull-secret-reader.ts';
 import { eventView, nodeView, podView, serviceAccountView } from './snapshot-views.ts';
-import { podMatchesSelector } from '../workload-kinds.ts';
+import { podMatchesSelector } from '../../core/workload-kinds.ts';
 
 export interface ListedObjects {
   readonly pods: readonly V1Pod[];

@@ -15,7 +15,7 @@ import {
 import type { SelectedWorkload } from './snapshot-assembly.ts';
 import { ownerOf } from './snapshot-reads.ts';
 import { podView } from './snapshot-views.ts';
-import { workloadKindInfo } from '../workload-kinds.ts';
+import { workloadKindInfo } from '../../core/workload-kinds.ts';
 
 const METADATA_ONLY = () =>
   setHeaderOptions(

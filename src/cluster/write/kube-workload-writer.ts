@@ -12,7 +12,7 @@ import type { ClusterTarget } from '../cluster-error.ts';
 import type { KubeApi } from '../connection/kube-api.ts';
 import { workloadView } from './workload-object-view.ts';
 import { buildPatchBody, PATCH_CONTENT_TYPES, patchStyleFor } from './workload-patch-body.ts';
-import { workloadKindInfo, type WorkloadKindInfo } from '../workload-kinds.ts';
+import { workloadKindInfo, type WorkloadKindInfo } from '../../core/workload-kinds.ts';
 import {
   FIELD_MANAGER,
   type LiveWorkload,

@@ -2,7 +2,7 @@
 // (images or pull policies, kube-fresh.io annotations, the restart annotation), the GitOps warning
 // and what the user must still do. Pure: the same function recomputes a fix after a conflict.
 
-import { gitOpsManagerOf, gitOpsWarning } from '../../cluster/write/gitops-management.ts';
+import { gitOpsManagerOf, gitOpsWarning } from '../../core/gitops-management.ts';
 import type { LiveWorkload, WorkloadChange } from '../../cluster/write/workload-writer.ts';
 import { decideContainer, RESTARTED_AT, isActionable } from './decide-container.ts';
 import type {

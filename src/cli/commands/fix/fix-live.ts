@@ -3,7 +3,7 @@
 
 import { UsageError } from '../../../core/errors.ts';
 import type { WorkloadSelector } from '../../../cluster/read/cluster-snapshot.ts';
-import { parseWorkloadArgument } from '../../../cluster/workload-kinds.ts';
+import { parseWorkloadArgument } from '../../../core/workload-kinds.ts';
 import type { WorkloadWriter } from '../../../cluster/write/workload-writer.ts';
 import { applyFixes, declineFixes } from '../../../usecases/fix-live/apply-fixes.ts';
 import { concludeFix } from '../../../usecases/fix-live/conclude-fix.ts';

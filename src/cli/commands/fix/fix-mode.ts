@@ -4,7 +4,7 @@
 // line that mixes the two is refused rather than guessed at.
 
 import { UsageError } from '../../../core/errors.ts';
-import { parseWorkloadArgument } from '../../../cluster/workload-kinds.ts';
+import { parseWorkloadArgument } from '../../../core/workload-kinds.ts';
 
 export type FixMode = 'manifests' | 'live';
 

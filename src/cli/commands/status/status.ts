@@ -2,7 +2,7 @@
 
 import { UsageError } from '../../../core/errors.ts';
 import type { WorkloadSelector } from '../../../cluster/read/cluster-snapshot.ts';
-import { parseWorkloadArgument } from '../../../cluster/workload-kinds.ts';
+import { parseWorkloadArgument } from '../../../core/workload-kinds.ts';
 import { checkWorkloads, type StatusReport } from '../../../usecases/check-workloads.ts';
 import type { ClusterCliOptions } from '../../cluster-flags.ts';
 import { colorsFor } from '../../colors.ts';

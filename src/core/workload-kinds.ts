@@ -1,7 +1,25 @@
 // The workload kinds kube-fresh understands, the names kubectl accepts for them (`deploy/web`,
-// `sts/db`, `deployment.apps/web`), and where each lives in the API.
+// `sts/db`, `deployment.apps/web`), and where each lives in the API: the grammar is policy shared by
+// every front door, so it lives in core (pure).
 
-import type { WorkloadRef, WorkloadSelector } from './read/cluster-snapshot.ts';
+/** The object that owns a Pod in the user's terms: Deployment, not ReplicaSet. */
+export interface WorkloadRef {
+  /** Deployment, StatefulSet, DaemonSet, CronJob, Job, ReplicaSet, ReplicationController,
+   *  Rollout, Pod (a bare Pod is its own workload), or any custom controller kind. */
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+}
+
+/** A workload named by the user (`deploy/web`), before its uid is known. */
+export interface WorkloadSelector {
+  readonly kind: string;
+  readonly name: string;
+  /** Defaults to the scope's namespace, else the context's. */
+  readonly namespace?: string | undefined;
+}
 
 export interface WorkloadKindInfo {
   readonly kind: string;
