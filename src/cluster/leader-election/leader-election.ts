@@ -282,11 +282,12 @@ class LeaderElector {
     // The loop finishes its request in flight (bounded: a hung request must not block exit).
     await this.#bounded(this.#loop);
     this.#generation++;
+    // Leader work stops before the Lease is handed over, never after.
+    this.#setLeading(false);
     if (this.#heldByMe()) {
       const released = await this.#bounded(this.#release());
       if (released !== true) this.#o.logger?.warn(this.#where(), 'could not release the lease');
     }
-    this.#setLeading(false);
   }
 
   /** client-go's release: empty holder and a 1 s duration, if the Lease still names us. */
