@@ -48,11 +48,17 @@ export function notificationRoutes(options: NotificationRoutesOptions): Route[] 
     // Docker Hub and Quay cannot sign: their token may be the last path segment.
     prefix: PROVIDERS_WITH_URL_TOKEN.has(provider),
     handle: async (request: IncomingMessage, response: ServerResponse) => {
-      const result = await handleDelivery(provider, request, response, {
-        ...options,
-        deduplicator,
-      });
-      counter.inc({ provider, result });
+      try {
+        const result = await handleDelivery(provider, request, response, {
+          ...options,
+          deduplicator,
+        });
+        counter.inc({ provider, result });
+      } catch (error) {
+        // The server answers 500 (the sender retries) and reports the error; never the URL.
+        counter.inc({ provider, result: 'failed' });
+        throw error;
+      }
     },
   }));
 }

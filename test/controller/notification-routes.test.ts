@@ -158,6 +158,8 @@ describe('notificationRoutes', async () => {
     assert.equal(line('distribution', 'ignored'), 1);
     assert.equal(line('dockerhub', 'unauthorized'), 2);
     assert.equal(line('quay', 'accepted'), 1);
+    assert.equal(line('harbor', 'failed'), 1);
+    assert.equal(line('harbor', 'accepted'), 1);
     logger.flush();
     await new Promise((resolve) => setImmediate(resolve));
     const logs = logText.join('');
