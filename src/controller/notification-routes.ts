@@ -8,7 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
 import { EventDeduplicator } from '../registry/notifications/event-deduplicator.ts';
 import type { NotificationSecrets } from '../registry/notifications/notification-secrets.ts';
-import { parseNotification } from '../registry/notifications/parse-notification.ts';
+import {
+  authenticateNotification,
+  parseNotification,
+} from '../registry/notifications/parse-notification.ts';
 import {
   NOTIFICATION_PROVIDERS,
   type IgnoredEvent,
@@ -70,6 +73,19 @@ async function handleDelivery(
   options: NotificationRoutesOptions & { readonly deduplicator: EventDeduplicator },
 ): Promise<NotificationResult> {
   const log = options.logger;
+  const token = urlToken(provider, request.url);
+  // Credentials first: a stranger's body is never read (GitHub's signature needs it, though).
+  const refusal = authenticateNotification(
+    provider,
+    { headers: request.headers, urlToken: token },
+    options.secrets,
+  );
+  if (refusal !== undefined) {
+    log.warn({ provider, status: refusal.status }, `notification refused: ${refusal.reason}`);
+    sendJson(response, refusal.status, { error: refusal.reason });
+    request.resume();
+    return REFUSALS[refusal.status];
+  }
   const body = await readBody(request, options.maxBodyBytes ?? DEFAULT_NOTIFICATION_BODY_LIMIT);
   if (!body.ok) {
     log.warn({ provider, status: body.status }, `notification refused: ${body.message}`);
@@ -81,7 +97,7 @@ async function handleDelivery(
     {
       headers: request.headers,
       body: body.body,
-      urlToken: urlToken(provider, request.url),
+      urlToken: token,
       receivedAt: options.now?.() ?? new Date(),
     },
     options.secrets,

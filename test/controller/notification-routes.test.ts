@@ -82,6 +82,9 @@ describe('notificationRoutes', async () => {
     const response = await distribution(fixture('distribution-multiarch.json'), 'wrong');
     assert.equal(response.status, 401);
     assert.equal(claims.length, 1);
+    // Credentials are checked before the body is read: a stranger's oversized body is 401, not 413.
+    const big = JSON.stringify({ events: [], padding: 'x'.repeat(70 * 1024) });
+    assert.equal((await distribution(big, 'wrong')).status, 401);
   });
 
   it('refuses malformed bodies (400) and bodies over the limit (413)', async () => {
@@ -152,7 +155,7 @@ describe('notificationRoutes', async () => {
     };
     assert.equal(line('distribution', 'accepted'), 1);
     assert.equal(line('distribution', 'duplicate'), 1);
-    assert.equal(line('distribution', 'unauthorized'), 1);
+    assert.equal(line('distribution', 'unauthorized'), 2);
     assert.equal(line('distribution', 'malformed'), 1);
     assert.equal(line('distribution', 'too_large'), 1);
     assert.equal(line('distribution', 'ignored'), 1);

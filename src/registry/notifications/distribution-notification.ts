@@ -10,6 +10,7 @@ import {
   buildClaim,
   collectClaims,
   headerValue,
+  type AuthRefusal,
   type IgnoredEvent,
   type NotificationOutcome,
   type NotificationRequest,
@@ -46,11 +47,11 @@ const envelopeSchema = z.object({ events: z.array(eventSchema).max(MAX_EVENTS) }
 
 type DistributionEvent = z.infer<typeof eventSchema>;
 
-/** Authenticates and parses one delivery to `/hooks/distribution`. */
-export function parseDistributionNotification(
-  request: NotificationRequest,
+/** The Bearer token check alone, so a stranger's body is never read. */
+export function authenticateDistribution(
+  request: Pick<NotificationRequest, 'headers'>,
   secrets: NotificationSecrets,
-): NotificationOutcome {
+): AuthRefusal | undefined {
   const config = secrets.distribution;
   if (config === undefined) {
     return { ok: false, status: 403, reason: 'distribution notifications are not enabled' };
@@ -59,6 +60,18 @@ export function parseDistributionNotification(
   if (!secretsEqual(token, config.token)) {
     return { ok: false, status: 401, reason: 'missing or wrong bearer token' };
   }
+  return undefined;
+}
+
+/** Authenticates and parses one delivery to `/hooks/distribution`. */
+export function parseDistributionNotification(
+  request: NotificationRequest,
+  secrets: NotificationSecrets,
+): NotificationOutcome {
+  const refusal = authenticateDistribution(request, secrets);
+  if (refusal !== undefined) return refusal;
+  const config = secrets.distribution;
+  if (config === undefined) return { ok: false, status: 403, reason: 'not enabled' };
   const contentType = mediaTypeOf(headerValue(request.headers, 'content-type'));
   if (contentType !== DISTRIBUTION_EVENTS_MEDIA_TYPE && contentType !== 'application/json') {
     return {

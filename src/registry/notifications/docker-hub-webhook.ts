@@ -8,6 +8,7 @@ import { secretsEqual, type NotificationSecrets } from './notification-secrets.t
 import {
   buildClaim,
   collectClaims,
+  type AuthRefusal,
   type NotificationOutcome,
   type NotificationRequest,
 } from './push-claim.ts';
@@ -21,11 +22,11 @@ const payloadSchema = z.object({
   repository: z.object({ repo_name: z.string().min(1) }),
 });
 
-/** Authenticates and parses one delivery to `/hooks/dockerhub`. */
-export function parseDockerHubWebhook(
-  request: NotificationRequest,
+/** The URL token check alone, so a stranger's body is never read. */
+export function authenticateDockerHub(
+  request: Pick<NotificationRequest, 'urlToken'>,
   secrets: NotificationSecrets,
-): NotificationOutcome {
+): AuthRefusal | undefined {
   const config = secrets.dockerhub;
   if (config === undefined) {
     return { ok: false, status: 403, reason: 'Docker Hub webhooks are not enabled' };
@@ -33,6 +34,18 @@ export function parseDockerHubWebhook(
   if (!secretsEqual(request.urlToken, config.token)) {
     return { ok: false, status: 401, reason: 'missing or wrong URL token' };
   }
+  return undefined;
+}
+
+/** Authenticates and parses one delivery to `/hooks/dockerhub`. */
+export function parseDockerHubWebhook(
+  request: NotificationRequest,
+  secrets: NotificationSecrets,
+): NotificationOutcome {
+  const refusal = authenticateDockerHub(request, secrets);
+  if (refusal !== undefined) return refusal;
+  const config = secrets.dockerhub;
+  if (config === undefined) return { ok: false, status: 403, reason: 'not enabled' };
   const parsed = parseJsonBody(request.body, payloadSchema);
   if (!parsed.ok) return parsed;
   const { push_data: push, repository } = parsed.payload;

@@ -11,6 +11,7 @@ import {
   buildClaim,
   collectClaims,
   headerValue,
+  type AuthRefusal,
   type IgnoredEvent,
   type NotificationOutcome,
   type NotificationRequest,
@@ -46,11 +47,11 @@ const payloadSchema = z.object({
 type EventData = z.infer<typeof eventDataSchema>;
 type Resource = NonNullable<EventData['resources']>[number];
 
-/** Authenticates and parses one delivery to `/hooks/harbor`. */
-export function parseHarborWebhook(
-  request: NotificationRequest,
+/** The Auth Header check alone, so a stranger's body is never read. */
+export function authenticateHarbor(
+  request: Pick<NotificationRequest, 'headers'>,
   secrets: NotificationSecrets,
-): NotificationOutcome {
+): AuthRefusal | undefined {
   const config = secrets.harbor;
   if (config === undefined) {
     return { ok: false, status: 403, reason: 'Harbor webhooks are not enabled' };
@@ -58,6 +59,18 @@ export function parseHarborWebhook(
   if (!secretsEqual(headerValue(request.headers, 'authorization'), config.authorization)) {
     return { ok: false, status: 401, reason: 'missing or wrong Authorization header' };
   }
+  return undefined;
+}
+
+/** Authenticates and parses one delivery to `/hooks/harbor`. */
+export function parseHarborWebhook(
+  request: NotificationRequest,
+  secrets: NotificationSecrets,
+): NotificationOutcome {
+  const refusal = authenticateHarbor(request, secrets);
+  if (refusal !== undefined) return refusal;
+  const config = secrets.harbor;
+  if (config === undefined) return { ok: false, status: 403, reason: 'not enabled' };
   const parsed = parseJsonBody(request.body, payloadSchema);
   if (!parsed.ok) return parsed;
   const payload = parsed.payload;

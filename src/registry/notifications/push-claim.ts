@@ -47,6 +47,13 @@ export type NotificationOutcome =
     }
   | { readonly ok: false; readonly status: 400 | 401 | 403; readonly reason: string };
 
+/** An authentication refusal, decided from headers and URL alone (before the body is read). */
+export type AuthRefusal = {
+  readonly ok: false;
+  readonly status: 401 | 403;
+  readonly reason: string;
+};
+
 /** The parts of one HTTP delivery the parsers look at; headers keyed in lower case (node:http). */
 export interface NotificationRequest {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;

@@ -8,6 +8,7 @@ import { secretsEqual, type NotificationSecrets } from './notification-secrets.t
 import {
   buildClaim,
   collectClaims,
+  type AuthRefusal,
   type NotificationOutcome,
   type NotificationRequest,
 } from './push-claim.ts';
@@ -22,11 +23,11 @@ const payloadSchema = z.object({
   updated_tags: z.union([z.array(z.string()).max(MAX_TAGS), z.record(z.string(), z.unknown())]),
 });
 
-/** Authenticates and parses one delivery to `/hooks/quay`. */
-export function parseQuayNotification(
-  request: NotificationRequest,
+/** The URL token check alone, so a stranger's body is never read. */
+export function authenticateQuay(
+  request: Pick<NotificationRequest, 'urlToken'>,
   secrets: NotificationSecrets,
-): NotificationOutcome {
+): AuthRefusal | undefined {
   const config = secrets.quay;
   if (config === undefined) {
     return { ok: false, status: 403, reason: 'Quay notifications are not enabled' };
@@ -34,6 +35,18 @@ export function parseQuayNotification(
   if (!secretsEqual(request.urlToken, config.token)) {
     return { ok: false, status: 401, reason: 'missing or wrong URL token' };
   }
+  return undefined;
+}
+
+/** Authenticates and parses one delivery to `/hooks/quay`. */
+export function parseQuayNotification(
+  request: NotificationRequest,
+  secrets: NotificationSecrets,
+): NotificationOutcome {
+  const refusal = authenticateQuay(request, secrets);
+  if (refusal !== undefined) return refusal;
+  const config = secrets.quay;
+  if (config === undefined) return { ok: false, status: 403, reason: 'not enabled' };
   const parsed = parseJsonBody(request.body, payloadSchema);
   if (!parsed.ok) return parsed;
   const payload = parsed.payload;
