@@ -10,7 +10,7 @@ import {
   secretsEqual,
   type NotificationSecrets,
 } from './notification-secrets.ts';
-import { parseNotification } from './parse-notification.ts';
+import { authenticateNotification, parseNotification } from './parse-notification.ts';
 import type {
   NotificationOutcome,
   NotificationProvider,
@@ -434,5 +434,24 @@ describe('secret checks', () => {
     assert.equal(secretsEqual('abc', 'abcd'), false);
     assert.equal(secretsEqual('', 'abc'), false);
     assert.equal(secretsEqual(undefined, 'abc'), false);
+  });
+});
+
+describe('authenticateNotification (before the body is read)', () => {
+  it('refuses from headers and URL alone, and leaves GitHub to the signature over the body', () => {
+    const headers = { authorization: 'Bearer dist-token-0123456789' };
+    assert.equal(authenticateNotification('distribution', { headers }, SECRETS), undefined);
+    assert.equal(authenticateNotification('distribution', { headers: {} }, SECRETS)?.status, 401);
+    assert.equal(
+      authenticateNotification('quay', { headers: {}, urlToken: 'quay-token-0123456789' }, SECRETS),
+      undefined,
+    );
+    assert.equal(authenticateNotification('dockerhub', { headers: {} }, SECRETS)?.status, 401);
+    assert.equal(
+      authenticateNotification('harbor', { headers: { authorization: 'x' } }, SECRETS)?.status,
+      401,
+    );
+    assert.equal(authenticateNotification('github', { headers: {} }, SECRETS), undefined);
+    assert.equal(authenticateNotification('github', { headers: {} }, {})?.status, 403);
   });
 });
