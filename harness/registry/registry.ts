@@ -42,7 +42,23 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-export async function startRegistry(mode: RegistryMode = 'plain'): Promise<TestRegistry> {
+/** A `notifications` endpoint (test-infrastructure.md §2d): events POSTed to `url` with a Bearer token. */
+export interface RegistryNotifications {
+  readonly url: string;
+  readonly token: string;
+  /** Immediate tries before backing off (the registry default is 10). */
+  readonly threshold?: number;
+  readonly backoffMs?: number;
+}
+
+export interface RegistryOptions {
+  readonly notifications?: RegistryNotifications;
+}
+
+export async function startRegistry(
+  mode: RegistryMode = 'plain',
+  options: RegistryOptions = {},
+): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'kube-fresh-registry-'));
   const tls = mode !== 'plain' && mode !== 'token';
   const pki = tls || mode === 'token' ? await testPki() : undefined;
@@ -58,7 +74,15 @@ export async function startRegistry(mode: RegistryMode = 'plain'): Promise<TestR
   const htpasswd = mode === 'htpasswd-tls' ? await writeHtpasswd(dir) : undefined;
   const logFile = join(dir, 'registry.log');
   const { child, port } = await launch(dir, logFile, tls, (p) =>
-    registryConfig({ dir, tls, pki, htpasswd, tokenServer, port: p }),
+    registryConfig({
+      dir,
+      tls,
+      pki,
+      htpasswd,
+      tokenServer,
+      port: p,
+      notifications: options.notifications,
+    }),
   );
   const host = `127.0.0.1:${port}`;
   const url = `${tls ? 'https' : 'http'}://${host}`;
@@ -99,9 +123,11 @@ interface ConfigInput {
   readonly htpasswd: string | undefined;
   readonly tokenServer: TestTokenServer | undefined;
   readonly port: number;
+  readonly notifications: RegistryNotifications | undefined;
 }
 
-function registryConfig({ dir, tls, pki, htpasswd, tokenServer, port }: ConfigInput): string {
+function registryConfig(input: ConfigInput): string {
+  const { dir, tls, pki, htpasswd, tokenServer, port } = input;
   const lines = [
     'version: 0.1',
     'log:',
@@ -133,7 +159,27 @@ function registryConfig({ dir, tls, pki, htpasswd, tokenServer, port }: ConfigIn
       `    rootcertbundle: ${pki.tokenCertFile}`,
     );
   }
+  if (input.notifications !== undefined) lines.push(...notificationLines(input.notifications));
   return `${lines.join('\n')}\n`;
+}
+
+function notificationLines(notifications: RegistryNotifications): string[] {
+  return [
+    'notifications:',
+    '  events:',
+    '    includereferences: true',
+    '  endpoints:',
+    '    - name: kube-fresh',
+    `      url: ${notifications.url}`,
+    '      headers:',
+    `        Authorization: [${JSON.stringify(`Bearer ${notifications.token}`)}]`,
+    '      timeout: 1s',
+    `      threshold: ${notifications.threshold ?? 3}`,
+    `      backoff: ${notifications.backoffMs ?? 1000}ms`,
+    // Drops the per-blob events and keeps the manifest ones (in-cluster-recipes.md §1.1).
+    '      ignoredmediatypes:',
+    '        - application/octet-stream',
+  ];
 }
 
 async function writeHtpasswd(dir: string): Promise<string> {

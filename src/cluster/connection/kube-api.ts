@@ -5,6 +5,7 @@
 import {
   AppsV1Api,
   BatchV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   ApiException,
   CustomObjectsApi,
@@ -28,6 +29,8 @@ export interface KubeApi {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly batch: BatchV1Api;
+  /** Leases, for leader election (cluster/leader-election/kube-lease-port.ts). */
+  readonly coordination: CoordinationV1Api;
   readonly custom: CustomObjectsApi;
   readonly recorder: RequestRecorder;
   /**
@@ -154,6 +157,7 @@ export function createKubeApi(connection: ResolvedConnection, settings: KubeApiS
     core: new CoreV1Api(configuration),
     apps: new AppsV1Api(configuration),
     batch: new BatchV1Api(configuration),
+    coordination: new CoordinationV1Api(configuration),
     custom: new CustomObjectsApi(configuration),
     recorder,
   };
