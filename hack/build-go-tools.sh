@@ -47,7 +47,10 @@ for tool in "${tools[@]}"; do
       -X k8s.io/component-base/version.gitVersion=$git_version \
       -X k8s.io/client-go/pkg/version.gitVersion=$git_version" -o "$bin/kubectl" .)
   else
-    GOBIN="$bin" go install -trimpath -ldflags "-s -w" "$want"
+    # helm reports its version from a linker variable (a plain build says "v4.3").
+    extra=""
+    [[ $tool == helm ]] && extra="-X helm.sh/helm/v4/internal/version.version=${want##*@}"
+    GOBIN="$bin" go install -trimpath -ldflags "-s -w $extra" "$want"
   fi
   echo "$want $(go env GOVERSION)" >"$stamp"
   log "$tool built in $(($(date +%s) - started)) s ($want)"

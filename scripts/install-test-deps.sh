@@ -8,8 +8,8 @@
 set -euo pipefail
 
 # `time` (GNU /usr/bin/time) measures the control-plane build's peak memory; zsh and fish check the
-# completion scripts; binutils' strip and runc (hack/node) build and run the single executable/image.
-packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time zsh fish binutils)
+# completion scripts; prometheus (promtool) checks the chart's alert rules; binutils' strip and runc (hack/node) build and run the single executable/image.
+packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time zsh fish binutils prometheus)
 
 missing=()
 for pkg in "${packages[@]}"; do
