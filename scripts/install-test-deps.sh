@@ -7,8 +7,9 @@
 # Safe to re-run; skips what is present. Run as root (CI) or with sudo available.
 set -euo pipefail
 
-# `time` (GNU /usr/bin/time) measures the control-plane build's peak memory.
-packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time)
+# `time` (GNU /usr/bin/time) measures the control-plane build's peak memory; zsh and fish check the
+# completion scripts; prometheus (promtool) checks the chart's alert rules; binutils' strip and runc (hack/node) build and run the single executable/image.
+packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time zsh fish binutils prometheus)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -48,3 +49,12 @@ fi
 started=$(date +%s)
 bin_dir=$(bash "$(dirname "$0")/../hack/build-control-plane.sh" | tail -n1)
 echo "install-test-deps: control plane in ${bin_dir} ($(($(date +%s) - started)) s)"
+
+# Go tools the tests use (kubectl, krew, helm, crane), built from their Go modules and cached
+# under .cache/tools/ like the control plane (hack/build-go-tools.sh).
+started=$(date +%s)
+tools_dir=$(bash "$(dirname "$0")/../hack/build-go-tools.sh" | tail -n1)
+echo "install-test-deps: Go tools in ${tools_dir} ($(($(date +%s) - started)) s)"
+
+# The official Node binary the single executable and the image are built from (npm registry).
+echo "install-test-deps: Node for the single executable in $(bash "$(dirname "$0")/../packaging/fetch-node.sh")"

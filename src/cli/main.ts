@@ -1,7 +1,6 @@
 // The CLI entry: builds the command tree and is the one place where errors become exit codes.
 // Commands are imported lazily so that start-up only pays for the command being run.
 
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KubeFreshError } from '../core/errors.ts';
 import { ExitCode, type CliIo } from './io.ts';
@@ -12,11 +11,14 @@ import { registerFixCommand } from './commands/fix/fix-command.ts';
 import { registerResolveCommand } from './commands/resolve/resolve-command.ts';
 import { registerStatusCommand } from './commands/status/status-command.ts';
 import { registerExplainCommand } from './commands/explain/explain-command.ts';
+import { registerCompletionCommand } from './commands/completion/completion-command.ts';
+import { readVersion } from './version.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const outcome = { code: ExitCode.ok as number };
   const program = buildProgram(io, outcome);
+  if (argv[0] === COMPLETE_COMMAND) return complete(program, argv.slice(1), io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.code;
@@ -25,11 +27,27 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-/** The version in package.json, read once at start-up. */
-export function readVersion(): string {
-  const file = new URL('../../package.json', import.meta.url);
-  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
+/** The command tree without running anything (shell completion and its tests walk it). */
+export function buildCommandTree(io: CliIo): Command {
+  return buildProgram(io, { code: ExitCode.ok });
+}
+
+/** The hidden command shells and kubectl call for completion candidates. */
+export const COMPLETE_COMMAND = '__complete';
+
+async function complete(program: Command, words: readonly string[], io: CliIo): Promise<number> {
+  // A shell shows nothing useful for an error, so any failure is an empty answer.
+  try {
+    const { completeWords, formatCompletion } = await import('./completion/complete-words.ts');
+    const { lazyClusterNames } = await import('./completion/lazy-names.ts');
+    const typed = words.length === 0 ? [''] : words;
+    io.stdout.write(
+      formatCompletion(await completeWords(program, typed, lazyClusterNames(io.env))),
+    );
+  } catch {
+    io.stdout.write(':1\n');
+  }
+  return ExitCode.ok;
 }
 
 function buildProgram(io: CliIo, outcome: { code: number }): Command {
@@ -60,6 +78,7 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
   registerResolveCommand(program, io, setExit);
   registerStatusCommand(program, io, setExit);
   registerExplainCommand(program, io, setExit);
+  registerCompletionCommand(program, io);
   return program;
 }
 

@@ -4,9 +4,9 @@
 // server stops leading past its renew deadline and leads again once the server is back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKubeApi } from '../../src/cluster/kube-api.ts';
-import { resolveConnection, type ResolvedConnection } from '../../src/cluster/kubeconfig-loader.ts';
-import { DEFAULT_BUDGET } from '../../src/cluster/request-budget.ts';
+import { createKubeApi } from '../../src/cluster/connection/kube-api.ts';
+import { resolveConnection, type ResolvedConnection } from '../../src/cluster/connection/kubeconfig-loader.ts';
+import { DEFAULT_BUDGET } from '../../src/cluster/connection/request-budget.ts';
 import { KubeLeasePort } from '../../src/cluster/leader-election/kube-lease-port.ts';
 import type { LeasePort, LeaseResult } from '../../src/cluster/leader-election/lease-port.ts';
 import {
@@ -14,7 +14,7 @@ import {
   type ElectionDurations,
   type LeaderElection,
 } from '../../src/cluster/leader-election/leader-election.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
 import { startTcpSwitch } from '../support/tcp-switch.ts';
 
 const NS = 'default';

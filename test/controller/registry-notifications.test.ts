@@ -14,7 +14,7 @@ import { parseListenAddress } from '../../src/serving/listen-address.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { createMetricsRegistry } from '../../src/telemetry/metrics-registry.ts';
 import { MEDIA_TYPES } from '../../src/core/tag-resolution.ts';
-import { startRegistry, type TestRegistry } from '../support/registry.ts';
+import { startRegistry, type TestRegistry } from '../../harness/registry/registry.ts';
 
 const TOKEN = 'registry-notification-token-5f0c';
 

@@ -224,3 +224,9 @@ function anonymousUser(): UserEntry {
     authProvider: undefined,
   };
 }
+
+/** The context names of the merged kubeconfig files (shell completion of --context). */
+export async function listContextNames(from: KubeconfigSources): Promise<string[]> {
+  const merged = mergeKubeconfigs(await readKubeconfigs(from));
+  return [...merged.contexts.keys()].sort();
+}
