@@ -2,7 +2,7 @@
 // promises (fail-open webhooks, least-privilege RBAC, hardened Pods, PDBs), the committed plain
 // manifests in sync with it, server-side validation by the Go-built kube-apiserver, and an
 // install → upgrade → uninstall on that API server that leaves nothing behind.
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment -- rendered manifests are untyped JSON; the assertions are the shape check */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- rendered manifests are untyped JSON; the assertions are the shape check */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
