@@ -295,6 +295,26 @@ describe('kube-fresh webhook behind a real kube-apiserver', { timeout: 300_000 }
     assert.ok(!all.includes(Buffer.from(`${TEST_USER}:${TEST_PASSWORD}`).toString('base64')));
   });
 
+  it('serves a moved tag from the cache until the TTL or invalidate(tagKey), then the new digest', async () => {
+    const moved = (await registry.pusher.pushImage('team/web', '1.0')).digest;
+    assert.notEqual(moved, web);
+    const cached = await cp.admin.create<Pod>(
+      '/api/v1/namespaces/creds/pods',
+      pod('cached', [img('team/web:1.0')]),
+    );
+    assert.equal(
+      cached.spec.containers[0]?.image,
+      `${img('team/web:1.0')}@${web}`,
+      'within the TTL',
+    );
+    webhook.invalidate(`${registry.host}/team/web:1.0`);
+    const fresh = await cp.admin.create<Pod>(
+      '/api/v1/namespaces/creds/pods',
+      pod('fresh', [img('team/web:1.0')]),
+    );
+    assert.equal(fresh.spec.containers[0]?.image, `${img('team/web:1.0')}@${moved}`);
+  });
+
   it('admits unchanged with a warning when the registry is down (last: stops the registry)', async () => {
     await registry.stop();
     const { stderr } = await kubectl(
