@@ -55,7 +55,9 @@ export async function runWebhookManifests(
     excludedNamespaces: options.excludeNamespace ?? ['kube-system'],
     policyLabel: options.policyLabel,
   });
-  io.stdout.write(docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
+  io.stdout.write(
+    docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'),
+  );
   return ExitCode.ok;
 }
 
