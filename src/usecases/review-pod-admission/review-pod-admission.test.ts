@@ -99,6 +99,35 @@ describe('mutatePod', () => {
     );
   });
 
+  it("pins the AdmissionReview kube-apiserver v1.35 sent for a Deployment's Pod (recorded)", async () => {
+    const request = fixture('pod-create-recorded');
+    const resolver = new FakeResolver();
+    const decision = await mutatePod(request, settings(resolver));
+    assert.equal(decision.result, 'pinned');
+    assert.deepEqual(
+      patchOf(decision).map((op) => [op.path, op.value]),
+      [
+        ['/spec/containers/0/image', `${REG}/team/web:1.4@${D}`],
+        ['/spec/containers/1/image', `nginx:latest@${D}`],
+        ['/spec/initContainers/0/image', `${REG}/team/migrate:1.4@${D}`],
+        ['/spec/volumes/0/image/reference', `${REG}/team/models:v3@${D}`],
+        [
+          '/metadata/annotations',
+          {
+            'kube-fresh.io/original-images': JSON.stringify({
+              'containers/app': `${REG}/team/web:1.4`,
+              'containers/sidecar': 'nginx',
+              'initContainers/migrate': `${REG}/team/migrate:1.4`,
+              'volumes/models': `${REG}/team/models:v3`,
+            }),
+          },
+        ],
+      ],
+    );
+    // The ServiceAccount's pull secret was merged into the Pod before the webhook ran.
+    assert.deepEqual(resolver.scopes, [{ namespace: 'team-a', pullSecretNames: ['regcred'] }]);
+  });
+
   it('is idempotent on reinvocation: only the injected sidecar is pinned, the annotation merged', async () => {
     const decision = await mutatePod(fixture('pod-reinvocation'), settings(new FakeResolver()));
     const patch = patchOf(decision);
