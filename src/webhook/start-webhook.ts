@@ -22,6 +22,7 @@ import {
   type TagCacheStats,
 } from '../usecases/review-pod-admission/tag-digest-cache.ts';
 import { admissionRoutes } from './admission-routes.ts';
+import { invalidateRoute } from './invalidate-route.ts';
 import { registerWebhookMetrics } from './webhook-metrics.ts';
 
 export interface WebhookSettings {
@@ -37,6 +38,8 @@ export interface WebhookSettings {
   readonly dockerCredentials: CredentialProvider;
   readonly secrets: PullSecretSource;
   readonly logger: Logger;
+  /** Serves POST /invalidate for callers with this bearer token; undefined = not served. */
+  readonly invalidateToken?: string | undefined;
 }
 
 export interface RunningWebhook {
@@ -44,7 +47,8 @@ export interface RunningWebhook {
   readonly metricsPort: number | undefined;
   /**
    * Forgets what a tag pointed to (`domain/path:tag`, see core tagKey): the seam the controller's
-   * push notifications and polls call when they see a tag move, in the same process.
+   * push notifications and polls call when they see a tag move, in the same process (another
+   * process uses POST /invalidate with `invalidateToken`).
    */
   invalidate(tagKey: string): void;
   cacheStats(): TagCacheStats;
@@ -87,6 +91,9 @@ export async function startWebhook(settings: WebhookSettings): Promise<RunningWe
     observe,
     logger,
   );
+  if (settings.invalidateToken !== undefined) {
+    routes.push(invalidateRoute(settings.invalidateToken, (key) => cache.invalidate(key), logger));
+  }
   const onHandlerError = (error: unknown): void =>
     logger.error({ err: error instanceof Error ? error.message : String(error) }, 'handler failed');
   const servers: RunningServer[] = [];

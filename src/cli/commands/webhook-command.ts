@@ -56,6 +56,12 @@ export function registerWebhookCommand(
     )
     .addOption(
       new Option(
+        '--invalidate-token-file <FILE>',
+        'serve POST /invalidate {"images":[…]} to callers sending this bearer token (a controller in another process)',
+      ),
+    )
+    .addOption(
+      new Option(
         '--kubeconfig <FILE>',
         'kubeconfig for reading pull Secrets (default: $KUBECONFIG, ~/.kube/config, else in-cluster)',
       ),

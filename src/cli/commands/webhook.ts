@@ -1,6 +1,7 @@
 // Runs `kube-fresh webhook`: flags → settings → the running webhook, until SIGTERM/SIGINT.
 
-import { UsageError } from '../../core/errors.ts';
+import { readFile } from 'node:fs/promises';
+import { InputError, UsageError } from '../../core/errors.ts';
 import { connectPullSecretGetter } from '../../cluster/pull-secret-getter.ts';
 import { parseListenAddress } from '../../serving/listen-address.ts';
 import { awaitTermination } from '../../serving/termination.ts';
@@ -23,6 +24,7 @@ export interface WebhookCliOptions extends RegistryCliOptions {
   readonly kubeconfig?: string | undefined;
   readonly context?: string | undefined;
   readonly requestTimeout: string;
+  readonly invalidateTokenFile?: string | undefined;
 }
 
 /** How long pull Secrets are reused: a rotated Secret is seen within this. */
@@ -51,6 +53,10 @@ export async function runWebhook(options: WebhookCliOptions, io: CliIo): Promise
     registryConfigFromOptions(options),
     dockerCredentials(options, io),
   ]);
+  const invalidateToken =
+    options.invalidateTokenFile === undefined
+      ? undefined
+      : await readToken(options.invalidateTokenFile);
   const logger = createLogger({ component: 'webhook', level: options.logLevel });
   const webhook = await startWebhook({
     listen,
@@ -63,6 +69,7 @@ export async function runWebhook(options: WebhookCliOptions, io: CliIo): Promise
     dockerCredentials: docker,
     secrets,
     logger,
+    invalidateToken,
   });
   const signal = await awaitTermination({
     stop: () => webhook.close(),
@@ -72,6 +79,19 @@ export async function runWebhook(options: WebhookCliOptions, io: CliIo): Promise
   logger.info({ signal }, 'webhook stopped');
   logger.flush();
   return ExitCode.ok;
+}
+
+async function readToken(file: string): Promise<string> {
+  let token: string;
+  try {
+    token = (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    throw new InputError(`cannot read --invalidate-token-file ${file}`, { cause: error });
+  }
+  if (token.length < 16) {
+    throw new InputError(`--invalidate-token-file ${file} holds fewer than 16 characters`);
+  }
+  return token;
 }
 
 function durationFlag(flag: string, text: string): number {
