@@ -206,6 +206,13 @@ describe('mutatePod', () => {
     }
   });
 
+  it('fails open when the credential look-up itself throws', async () => {
+    const broken: PodTagResolver = { forPod: () => Promise.reject(new Error('boom')) };
+    const decision = await mutatePod(fixture('pod-dry-run'), settings(broken));
+    assert.equal(decision.result, 'failed-open');
+    assert.match(decision.warnings[0] ?? '', /credential look-up failed/);
+  });
+
   it('fails open within the deadline when the registry never answers', async () => {
     const decision = await mutatePod(
       fixture('pod-dry-run'),

@@ -114,17 +114,27 @@ async function lookUpWithin(
     reason: `no registry answer within ${settings.resolveTimeoutMs} ms`,
   };
   try {
+    // A resolver that breaks its promise not to reject still fails open, never a 500.
     const prepared = await Promise.race([
-      settings.resolver.forPod(credentialScope(request)),
+      settings.resolver.forPod(credentialScope(request)).catch(() => 'broken' as const),
       expired,
     ]);
+    if (prepared === 'broken') {
+      const broken: TagOutcome = { ok: false, reason: 'credential look-up failed' };
+      return { outcomes: new Map(candidates.map((c) => [c.tagKey, broken])), warnings: [] };
+    }
     if (prepared === 'expired') {
       return { outcomes: new Map(candidates.map((c) => [c.tagKey, timedOut])), warnings: [] };
     }
     const unique = new Map(candidates.map((c) => [c.tagKey, c.reference]));
     const settled = await Promise.all(
       [...unique].map(async ([key, reference]) => {
-        const outcome = await Promise.race([prepared.lookup(reference, key), expired]);
+        const outcome = await Promise.race([
+          prepared
+            .lookup(reference, key)
+            .catch((): TagOutcome => ({ ok: false, reason: 'registry look-up failed' })),
+          expired,
+        ]);
         return [key, outcome === 'expired' ? timedOut : outcome] as const;
       }),
     );
