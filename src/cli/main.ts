@@ -13,6 +13,7 @@ import { registerStatusCommand } from './commands/status/status-command.ts';
 import { registerExplainCommand } from './commands/explain/explain-command.ts';
 import { registerCompletionCommand } from './commands/completion/completion-command.ts';
 import { readVersion } from './version.ts';
+import { registerWebhookCommand } from './commands/webhook/webhook-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -79,6 +80,7 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
   registerStatusCommand(program, io, setExit);
   registerExplainCommand(program, io, setExit);
   registerCompletionCommand(program, io);
+  registerWebhookCommand(program, io, setExit);
   return program;
 }
 

@@ -12,7 +12,7 @@ import {
   NO_CREDENTIALS,
 } from '../registry/credentials/credential-providers.ts';
 import { createRegistryClient, type RegistryClient } from '../registry/create-image-resolver.ts';
-import { defaultRegistryConfig } from '../registry/registry-config.ts';
+import { defaultRegistryConfig, type RegistryConfig } from '../registry/registry-config.ts';
 import type { CliIo } from './io.ts';
 import type { RegistryCliOptions } from './registry-flags.ts';
 
@@ -25,6 +25,19 @@ export async function createRegistryClientFromOptions(
   /** Asked before the docker config: e.g. the pull secrets of the Pods being checked. */
   before?: CredentialProvider,
 ): Promise<RegistryClient> {
+  const config = await registryConfigFromOptions(options);
+  const docker = await dockerCredentials(options, io);
+  return createRegistryClient(
+    config,
+    before === undefined ? docker : new ChainedCredentials([before, docker]),
+  );
+}
+
+/** The flags → the registry adapter's configuration (for front doors that make many clients). */
+export async function registryConfigFromOptions(
+  options: RegistryCliOptions,
+  overrides: Partial<RegistryConfig> = {},
+): Promise<RegistryConfig> {
   const timeoutSeconds = Number(options.registryTimeout ?? '20');
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new UsageError(
@@ -40,21 +53,18 @@ export async function createRegistryClientFromOptions(
     }
   }
   const extraCaCertificates = await Promise.all((options.registryCa ?? []).map(readCaFile));
-  const config = defaultRegistryConfig({
+  return defaultRegistryConfig({
     insecureRegistries: insecure,
     extraCaCertificates,
     requestTimeoutMs: Math.round(timeoutSeconds * 1000),
     connectTimeoutMs: Math.min(5_000, Math.round(timeoutSeconds * 1000)),
     userAgent: `kube-fresh (+https://github.com/kube-fresh/kube-fresh)`,
+    ...overrides,
   });
-  const docker = await dockerCredentials(options, io);
-  return createRegistryClient(
-    config,
-    before === undefined ? docker : new ChainedCredentials([before, docker]),
-  );
 }
 
-async function dockerCredentials(
+/** The docker config (--docker-config, $DOCKER_CONFIG, ~/.docker) as a credential provider. */
+export async function dockerCredentials(
   options: RegistryCliOptions,
   io: CliIo,
 ): Promise<CredentialProvider> {
