@@ -8,7 +8,8 @@
 set -euo pipefail
 
 # `time` (GNU /usr/bin/time) measures the control-plane build's peak memory.
-packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time)
+# `chromium`: the dashboard's browser tests (playwright-core drives it; it never downloads one).
+packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do
