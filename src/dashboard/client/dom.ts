@@ -10,11 +10,14 @@ export function esc(value: string | number | undefined): string {
     .replaceAll("'", '&#39;');
 }
 
-/** `sha256:4f1c2a9e0b7d…` → `4f1c2a9e0b7d`; other strings (an image ID, `(not started)`) as they are. */
+/**
+ * `sha256:4f1c…` or `repo@sha256:4f1c…` → `4f1c2a9e0b7d`; other strings (a bare image ID,
+ * `(not started)`) → their first 12 characters.
+ */
 export function shortDigest(digest: string | undefined): string {
   if (digest === undefined) return '?';
-  const colon = digest.indexOf(':');
-  return colon === -1 ? digest.slice(0, 12) : digest.slice(colon + 1, colon + 13);
+  const at = digest.indexOf('sha256:');
+  return at === -1 ? digest.slice(0, 12) : digest.slice(at + 7, at + 19);
 }
 
 export function digestHtml(digest: string | undefined): string {

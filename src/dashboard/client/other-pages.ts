@@ -103,7 +103,7 @@ function containerHtml(c: WorkloadResponse['containers'][number], index: number)
 <h3 id="${id}-grid">Replicas × nodes × digests</h3>${grid}
 ${risks.length === 0 ? '' : `<p class="note warn">Old image cached on ${risks.map((r) => `<strong>${esc(r.node)}</strong> (${digestHtml(r.cachedDigest)})`).join(', ')}: a new Pod scheduled there would start it.</p>`}
 <h3>Each Pod's story</h3>
-<div class="table-wrap"><table><thead><tr><th scope="col">Pod</th><th scope="col">Node</th><th scope="col">Runs</th><th scope="col">Since</th><th scope="col">Verdict</th><th scope="col">Kubelet events</th></tr></thead><tbody>${pods}</tbody></table></div>
+<div class="table-wrap"><table class="story"><thead><tr><th scope="col">Pod</th><th scope="col">Node</th><th scope="col">Runs</th><th scope="col">Since</th><th scope="col">Verdict</th><th scope="col">Kubelet events</th></tr></thead><tbody>${pods}</tbody></table></div>
 <h3>How to fix it</h3>${fixes}
 </section>`;
 }
