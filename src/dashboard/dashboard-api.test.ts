@@ -332,6 +332,47 @@ describe('dashboard API guards', () => {
   });
 });
 
+describe('dashboard refresh failures and shutdown', () => {
+  it('keeps serving the last picture when a refresh cannot read the cluster, and says why', async () => {
+    const { state, tags } = shopState();
+    const reader = new FakeClusterReader(state);
+    const source = new SnapshotPictureSource(pictureTaker(reader, tags));
+    const { server, dashboard, base } = await serve(source);
+    try {
+      assert.equal(workloadsResponseSchema.parse(await json(base, '/api/v1/workloads')).version, 1);
+      reader.failWith('unreachable');
+      const answer = await call(base, '/api/v1/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+      });
+      assert.equal(answer.status, 502);
+      assert.match(answer.body, /refresh failed: .*cannot reach the API server/);
+      const still = workloadsResponseSchema.parse(await json(base, '/api/v1/workloads'));
+      assert.equal(still.version, 1);
+      assert.equal(still.workloads.length, 3);
+    } finally {
+      dashboard.close();
+      await server.close(100);
+    }
+  });
+
+  it('ends open event streams on close, so the server can drain', async () => {
+    const { state, tags } = shopState();
+    const source = new SnapshotPictureSource(pictureTaker(new FakeClusterReader(state), tags));
+    const { server, dashboard, base } = await serve(source);
+    const stream = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(`${base}/api/v1/events`, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    stream.resume();
+    const ended = new Promise<void>((resolve) => stream.on('end', resolve));
+    dashboard.close();
+    await ended;
+    await server.close(60_000); // would wait the whole minute for a stream left open
+  });
+});
+
 describe('dashboard API at 1,000 workloads', () => {
   it('answers every endpoint within the schema', async () => {
     const { state, tags } = manyWorkloads(1000);

@@ -1,8 +1,8 @@
 // Runs `kube-fresh ui`: the first snapshot (a failure exits 3), then the dashboard on the shared
 // HTTP server until SIGTERM/SIGINT, which close the event streams and drain the server.
 
-import { isIP } from 'node:net';
 import { createDashboard } from '../../dashboard/dashboard-routes.ts';
+import { isLoopbackHost, isLoopbackHostHeader } from '../../dashboard/loopback-host.ts';
 import { SnapshotPictureSource } from '../../dashboard/picture-source.ts';
 import { startServer } from '../../serving/http-server.ts';
 import { parseListenAddress } from '../../serving/listen-address.ts';
@@ -33,7 +33,7 @@ export async function runUi(options: UiCliOptions, io: CliIo): Promise<number> {
       return content;
     });
     await source.current();
-    const loopback = listen.host !== undefined && isLoopback(listen.host);
+    const loopback = listen.host !== undefined && isLoopbackHost(listen.host);
     const dashboard = createDashboard({
       source,
       allowHost: loopback ? isLoopbackHostHeader : undefined,
@@ -65,16 +65,4 @@ export async function runUi(options: UiCliOptions, io: CliIo): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
-
-/** `127.0.0.1:8787`, `localhost:8787`, `[::1]:8787`: what a browser on this machine sends. */
-function isLoopbackHostHeader(header: string): boolean {
-  const host = header.startsWith('[') ? header.slice(1, header.indexOf(']')) : header.split(':')[0];
-  return host !== undefined && isLoopback(host.toLowerCase());
 }
