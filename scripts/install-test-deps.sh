@@ -8,8 +8,9 @@
 set -euo pipefail
 
 # `time` (GNU /usr/bin/time) measures the control-plane build's peak memory; zsh and fish check the
-# completion scripts; prometheus (promtool) checks the chart's alert rules; binutils' strip and runc (hack/node) build and run the single executable/image.
-packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time zsh fish binutils prometheus)
+# completion scripts; prometheus (promtool) checks the chart's alert rules; binutils' strip and runc (hack/node) build and run the single executable/image;
+# chromium: the dashboard's browser tests (playwright-core drives it; it never downloads one).
+packages=(docker-registry skopeo umoci apache2-utils jq hyperfine openssl time zsh fish binutils prometheus chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

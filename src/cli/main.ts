@@ -14,6 +14,7 @@ import { registerExplainCommand } from './commands/explain/explain-command.ts';
 import { registerCompletionCommand } from './commands/completion/completion-command.ts';
 import { readVersion } from './version.ts';
 import { registerWebhookCommand } from './commands/webhook/webhook-command.ts';
+import { registerUiCommand } from './commands/ui/ui-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -81,6 +82,7 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
   registerExplainCommand(program, io, setExit);
   registerCompletionCommand(program, io);
   registerWebhookCommand(program, io, setExit);
+  registerUiCommand(program, io, setExit);
   return program;
 }
 

@@ -149,7 +149,8 @@ function runningDigests(replicas: readonly ReplicaReport[]): RunningDigest[] {
   }));
 }
 
-function runningOf(replica: ReplicaReport): string {
+/** What one replica runs, as `running` groups it: the digest, the pin, else the image ID. */
+export function runningOf(replica: ReplicaReport): string {
   const v = replica.verdict;
   if (v.verdict === 'fresh' || v.verdict === 'stale') return v.running;
   if (v.verdict === 'pinned' || v.verdict === 'pinned-behind') return v.pinned;

@@ -99,7 +99,7 @@ export async function explainWorkload(
     target: report.target,
     workload,
     pod: askedPod,
-    containers: report.workloads.map((w) => explainContainer(withSource(w), snapshot)),
+    containers: explainContainers(report.workloads.map(withSource), snapshot.events),
     warnings: report.warnings,
   };
 }
@@ -121,9 +121,20 @@ async function readTemplate(
   }
 }
 
+/**
+ * The story of already judged workload containers, told from the Events that were read with
+ * them: the dashboard tells it from its picture without reading the cluster again.
+ */
+export function explainContainers(
+  workloads: readonly WorkloadContainerReport[],
+  events: ClusterSnapshot['events'],
+): ContainerExplanation[] {
+  return workloads.map((w) => explainContainer(w, events));
+}
+
 function explainContainer(
   w: WorkloadContainerReport,
-  snapshot: ClusterSnapshot,
+  events: ClusterSnapshot['events'],
 ): ContainerExplanation {
   const parsed = parseImageReference(w.image);
   const ref = parsed.ok ? parsed.reference : undefined;
@@ -134,7 +145,7 @@ function explainContainer(
     runtimeImage: r.runtimeImage,
     since: r.startedAt,
     verdict: r.verdict,
-    events: imageEventsFor(snapshot.events, r.pod, { name: r.container, kind: r.containerKind }),
+    events: imageEventsFor(events, r.pod, { name: r.container, kind: r.containerKind }),
   }));
   return {
     container: w.container,

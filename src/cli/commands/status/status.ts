@@ -4,6 +4,7 @@ import { UsageError } from '../../../core/errors.ts';
 import type { WorkloadSelector } from '../../../cluster/read/cluster-snapshot.ts';
 import { parseWorkloadArgument } from '../../../core/workload-kinds.ts';
 import { checkWorkloads, type StatusReport } from '../../../usecases/check-workloads.ts';
+import { statusJson } from '../../../usecases/status-json.ts';
 import type { ClusterCliOptions } from '../../cluster-flags.ts';
 import { colorsFor } from '../../colors.ts';
 import { ExitCode, type CliIo } from '../../io.ts';
@@ -35,7 +36,7 @@ export async function runStatus(
     check.clearProgress();
     for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
     if (options.output === 'json')
-      writeJsonStreaming({ ...report }, 'workloads', (chunk) => io.stdout.write(chunk));
+      writeJsonStreaming({ ...statusJson(report) }, 'workloads', (chunk) => io.stdout.write(chunk));
     else io.stdout.write(await render(report, options.output, io));
     const bad = report.summary.verdicts.stale + report.summary.verdicts.mixed;
     return options.exitCode === true && bad > 0 ? ExitCode.findings : ExitCode.ok;
@@ -59,7 +60,7 @@ async function render(
 ): Promise<string> {
   if (output === 'yaml') {
     const { stringify } = await import('yaml');
-    return stringify(JSON.parse(JSON.stringify(report)) as unknown, { lineWidth: 0 });
+    return stringify(JSON.parse(JSON.stringify(statusJson(report))) as unknown, { lineWidth: 0 });
   }
   return renderStatusTable(report, output === 'wide', colorsFor(io.stdout, io.env));
 }
