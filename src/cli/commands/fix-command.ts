@@ -75,11 +75,11 @@ export function registerFixCommand(
     .addHelpText(
       'after',
       `\nExamples:\n` +
-        `  ${io.programName} fix -n shop deployment/web                     # pin, after asking\n` +
-        `  ${io.programName} fix -n shop --dry-run -o json                  # preview the whole namespace\n` +
-        `  ${io.programName} fix -A -l team=payments --yes                  # no prompt (CI, scripts)\n` +
+        `  ${io.programName} fix -n shop deployment/web            # pin, after asking\n` +
+        `  ${io.programName} fix -n shop --dry-run -o json         # preview the whole namespace\n` +
+        `  ${io.programName} fix -A -l team=payments --yes         # no prompt (CI, scripts)\n` +
         `  ${io.programName} fix --strategy pull-always -n shop deployment/web\n` +
-        `  ${io.programName} fix --diff k8s/                                # manifests: show the edits\n` +
+        `  ${io.programName} fix --diff k8s/                       # manifests: show the edits\n` +
         `  kustomize build overlays/prod | ${io.programName} fix - | kubectl apply -f -\n`,
     )
     .action(async (args, options, self) => {
