@@ -3,6 +3,8 @@
 export interface OutputStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
+  /** The terminal's width, when it is one: `--help` is wrapped to it (80 otherwise). */
+  readonly columns?: number | undefined;
 }
 
 /** What a confirmation prompt reads from. */

@@ -55,7 +55,7 @@ async function complete(program: Command, words: readonly string[], io: CliIo): 
 function buildProgram(io: CliIo, outcome: { code: number }): Command {
   const program = new Command(io.programName)
     .description(
-      'Find, explain and fix Pods that run an old image because a mutable tag moved.\n' +
+      'Find, explain and fix Pods that run an old image because a mutable tag moved. ' +
         'Models Kubernetes exactly: pull-policy defaulting, the kubelet image cache, runtime image IDs.',
     )
     .version(readVersion(), '--version', 'print the kube-fresh version')
@@ -65,6 +65,9 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Help paragraphs are written unwrapped; commander wraps them to the terminal.
+      getOutHelpWidth: () => (io.stdout.isTTY ? (io.stdout.columns ?? 80) : 80),
+      getErrHelpWidth: () => (io.stderr.isTTY ? (io.stderr.columns ?? 80) : 80),
     });
   program.addHelpText(
     'after',

@@ -3,8 +3,16 @@
 // ephemeralContainers. Other documents yield nothing and are left alone.
 
 import { isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { ManifestDocument, ParsedManifests } from './parse-manifests.ts';
-import { asMap, asSeq, asString, findPair, getMapAt, resolveNode } from './yaml-lookup.ts';
+import type { ParsedManifests } from './parse-manifests.ts';
+import {
+  asMap,
+  asSeq,
+  asString,
+  chargeExpansion,
+  findPair,
+  getMapAt,
+  resolveNode,
+} from './yaml-lookup.ts';
 
 export type ContainerListName = 'containers' | 'initContainers' | 'ephemeralContainers';
 export const CONTAINER_LISTS: readonly ContainerListName[] = [
@@ -71,15 +79,17 @@ export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_LOCATIONS)
 /** Every container that has an `image` key, in the documents that parsed, in file order. */
 export function listImageSites(parsed: ParsedManifests): ContainerSite[] {
   return parsed.documents.flatMap((manifest) =>
-    manifest.ok ? findContainerSites(manifest).filter((site) => site.image !== undefined) : [],
+    manifest.ok ? manifest.sites.filter((site) => site.image !== undefined) : [],
   );
 }
 
-/** All containers of one parsed document, in document order. */
-export function findContainerSites(manifest: ManifestDocument): ContainerSite[] {
-  const doc = manifest.document;
+/**
+ * All containers of one composed document, in document order. Throws AliasBudgetExceeded when
+ * that needs too many alias expansions (parseManifests turns it into a document error).
+ */
+export function findContainerSites(documentIndex: number, doc: Document): ContainerSite[] {
   const root = asMap(doc.contents, doc);
-  return root ? sitesOfObject(root, doc, manifest.index, 0) : [];
+  return root ? sitesOfObject(root, doc, documentIndex, 0) : [];
 }
 
 function sitesOfObject(
@@ -93,6 +103,7 @@ function sitesOfObject(
   const items = asSeq(findPair(object, 'items', doc)?.pair.value, doc);
   if (kind.endsWith('List') && items && depth < 4) {
     return items.items.flatMap((item) => {
+      chargeExpansion(doc);
       const map = asMap(item, doc);
       return map ? sitesOfObject(map, doc, documentIndex, depth + 1) : [];
     });
@@ -106,6 +117,7 @@ function sitesOfObject(
     const seq = asSeq(findPair(podSpec, list, doc)?.pair.value, doc);
     if (!seq) return [];
     return seq.items.flatMap((item, index) => {
+      chargeExpansion(doc);
       const container = asMap(item, doc);
       if (!container) return [];
       return [siteOf(container, doc, { documentIndex, workload, list, index })];

@@ -105,6 +105,6 @@ function imageSpellings(image: string): string[] {
 
 function anyOf(globs: readonly string[] | undefined): ((text: string) => boolean) | undefined {
   if (globs === undefined) return undefined;
-  const matchers = globs.map(compileGlob);
+  const matchers = globs.map((glob) => compileGlob(glob));
   return (text) => matchers.some((matches) => matches(text));
 }

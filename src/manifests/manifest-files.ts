@@ -1,11 +1,13 @@
 // The filesystem side of the manifest commands: expanding PATH arguments (files, directories walked
 // for *.yaml / *.yml, `-` for stdin), reading them as strict UTF-8 with any BOM kept, finding
 // `.kube-fresh.yaml`, and writing a file atomically (temp file in the same folder, fsync, rename)
-// with its mode kept. Failures to read a path are values, so the other paths still proceed.
+// with its mode kept, only if it is still what was read. Failures to read a path are values, so the
+// other paths still proceed.
 
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, type Stats } from 'node:fs';
 import {
+  access,
   chmod,
   chown,
   lstat,
@@ -30,6 +32,20 @@ export interface ManifestInput {
   /** The path to write back to; undefined for stdin. */
   readonly path: string | undefined;
   readonly text: string;
+  /** What the file was when read (undefined for stdin): a write goes ahead only if it still is. */
+  readonly stamp?: FileStamp | undefined;
+}
+
+/**
+ * Identity and content of a file at the time it was read. Size and mtime alone miss an edit made
+ * within the filesystem's timestamp granularity, so the bytes' hash is compared too.
+ */
+export interface FileStamp {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly sha256: string;
 }
 
 export interface InputFailure {
@@ -123,11 +139,60 @@ async function isFile(path: string, symlink: boolean): Promise<boolean> {
 
 async function readManifestFile(file: string): Promise<ManifestInput | InputFailure> {
   try {
-    const decoded = decode(await readFile(file), file);
-    return typeof decoded === 'string' ? { file, path: file, text: decoded } : decoded;
+    const { bytes, stamp } = await readStamped(file);
+    const decoded = decode(bytes, file);
+    return typeof decoded === 'string' ? { file, path: file, text: decoded, stamp } : decoded;
   } catch (error) {
     return { file, message: describeError(error) };
   }
+}
+
+/** Reads a file through one descriptor, so the stamp describes exactly the bytes returned. */
+async function readStamped(path: string): Promise<{ bytes: Buffer; stamp: FileStamp }> {
+  const handle = await open(path, constants.O_RDONLY);
+  try {
+    const bytes = await handle.readFile();
+    const info = await handle.stat({ bigint: true });
+    const stamp = {
+      dev: info.dev,
+      ino: info.ino,
+      size: info.size,
+      mtimeNs: info.mtimeNs,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
+    return { bytes, stamp };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Why the file at `path` is no longer what `stamp` describes, or undefined if it still is. */
+async function describeChange(path: string, stamp: FileStamp): Promise<string | undefined> {
+  let now: { bytes: Buffer; stamp: FileStamp };
+  try {
+    now = await readStamped(path);
+  } catch (error) {
+    return `it can no longer be read (${describeError(error)})`;
+  }
+  const same =
+    now.stamp.dev === stamp.dev &&
+    now.stamp.ino === stamp.ino &&
+    now.stamp.size === stamp.size &&
+    now.stamp.mtimeNs === stamp.mtimeNs &&
+    now.stamp.sha256 === stamp.sha256;
+  return same ? undefined : 'it changed after kube-fresh read it';
+}
+
+/** A file `writeFileAtomic` refused to replace: changed meanwhile, read-only, or hard-linked. */
+export class FileWriteRefused extends Error {
+  override readonly name = 'FileWriteRefused';
+}
+
+export interface AtomicWriteOptions {
+  /** The file as read: the write is refused if it is no longer exactly that. */
+  readonly expected?: FileStamp | undefined;
+  /** Test seam: runs after the temp file is written, just before the final check and rename. */
+  readonly beforeRename?: (() => Promise<void>) | undefined;
 }
 
 function decode(bytes: Buffer, file: string): string | InputFailure {
@@ -149,10 +214,22 @@ async function readProcessStdin(): Promise<Buffer> {
  * Replaces `path` with `text` so that readers see the old or the new file, never a mix: a temp file
  * in the same folder (same filesystem), fsync, rename over the target, fsync the folder. The mode
  * (and, where allowed, the owner) is kept; a symlink is followed so the link stays a link.
+ *
+ * Nothing is lost: with `expected`, the file is compared with what was read once before any work
+ * and again right before the rename, and left untouched if it changed (an editor, `git checkout`, a
+ * second run). A file nobody may write (no write permission for us, or no write bit at all) is a
+ * "do not touch" mark and is refused, although a rename could replace it. A file with several hard
+ * links is refused too: a rename would split them, the other names keeping the old text, and writing
+ * in place instead would give up atomicity. These refusals are `FileWriteRefused`.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  text: string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const target = await realpath(path);
   const info = await stat(target);
+  await refuseUnsafeTarget(target, info, options.expected);
   const folder = dirname(target);
   const temp = join(
     folder,
@@ -168,12 +245,45 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     }
     await chmod(temp, info.mode & 0o7777);
     await chown(temp, info.uid, info.gid).catch(() => undefined); // only root may give files away
+    await options.beforeRename?.();
+    // The last check, as close to the rename as we can get it; a writer that slips into the few
+    // microseconds between the two is not detectable without a lock that editors do not take.
+    await refuseIfChanged(target, options.expected);
     await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
   await syncFolder(folder);
+}
+
+async function refuseUnsafeTarget(
+  target: string,
+  info: Stats,
+  expected: FileStamp | undefined,
+): Promise<void> {
+  await refuseIfChanged(target, expected);
+  if ((info.mode & 0o222) === 0) {
+    throw new FileWriteRefused('the file is read-only (no write permission bits); left untouched');
+  }
+  try {
+    await access(target, constants.W_OK);
+  } catch {
+    throw new FileWriteRefused('no permission to write the file; left untouched');
+  }
+  if (info.nlink > 1) {
+    throw new FileWriteRefused(
+      `the file has ${info.nlink} hard links, and replacing it would split them (the other names would keep the old text); left untouched`,
+    );
+  }
+}
+
+async function refuseIfChanged(target: string, expected: FileStamp | undefined): Promise<void> {
+  if (expected === undefined) return;
+  const change = await describeChange(target, expected);
+  if (change !== undefined) {
+    throw new FileWriteRefused(`${change}; left untouched so that edit is not lost`);
+  }
 }
 
 async function syncFolder(folder: string): Promise<void> {

@@ -37,8 +37,11 @@ export interface FixChange {
 export interface FixedFile {
   readonly file: string;
   readonly status: 'changed' | 'unchanged' | 'failed';
-  /** Why a failed file was left untouched: `parse` errors or a failed `edit` check. */
-  readonly failure?: { readonly kind: 'parse' | 'edit'; readonly messages: readonly string[] };
+  /** Why a failed file was left untouched: `parse` errors, a failed `edit` check, or a `write`. */
+  readonly failure?: {
+    readonly kind: 'parse' | 'edit' | 'write';
+    readonly messages: readonly string[];
+  };
   /** Containers that were flagged but could not be changed, with why. */
   readonly warnings: readonly string[];
   readonly changes: readonly FixChange[];
@@ -78,7 +81,7 @@ export async function fixManifestFiles(
     const outcome = await finishEdits(input, { ...plan, before: countsOf(parsed) }, request.mode);
     const warnings = plan.skipped.map((s) => `line ${s.line}: not changed: ${s.reason}`);
     if (outcome.status === 'failed') {
-      const failure = { kind: 'edit' as const, messages: [outcome.reason] };
+      const failure = { kind: outcome.stage, messages: [outcome.reason] };
       files.push({ file: input.file, status: 'failed', failure, warnings, changes: [] });
       continue;
     }

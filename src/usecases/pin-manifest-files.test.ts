@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import type { ManifestInput } from '../manifests/manifest-files.ts';
 import { FakeResolver, fakeDigest } from '../../test/manifests/support/fake-resolver.ts';
 import { pinManifestFiles } from './pin-manifest-files.ts';
@@ -98,5 +101,41 @@ describe('pinManifestFiles', () => {
       pinManifestFiles({ paths: ['-'], mode: 'write', resolver }, reader({})),
       /--write needs files/,
     );
+  });
+});
+
+describe('pinManifestFiles --write with a concurrent writer', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kube-fresh-pin-race-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('leaves a file edited during the lookups untouched and still writes the others', async () => {
+    const edited = join(dir, 'edited.yaml');
+    const quiet = join(dir, 'quiet.yaml');
+    await writeFile(edited, pod('e', 'nginx:1.27'));
+    await writeFile(quiet, pod('q', 'redis:7'));
+    // A teammate's edit lands while kube-fresh waits for the registry: the real race of F-5.
+    const teammate = '---\n# teammate edit\nkind: ConfigMap\n';
+    const resolver = new (class extends FakeResolver {
+      override async resolveTag(ref: Parameters<FakeResolver['resolveTag']>[0]) {
+        if (ref.path === 'library/nginx') await appendFile(edited, teammate);
+        return super.resolveTag(ref);
+      }
+    })();
+    const report = await pinManifestFiles({ paths: [edited, quiet], mode: 'write', resolver });
+    const [first, second] = report.files;
+    assert.equal(first?.status, 'failed');
+    assert.equal(first?.failure?.kind, 'write');
+    assert.match(
+      first?.failure?.messages[0] ?? '',
+      /changed after kube-fresh read it; left untouched/,
+    );
+    assert.equal(await readFile(edited, 'utf8'), pod('e', 'nginx:1.27') + teammate);
+    assert.equal(second?.status, 'changed');
+    assert.match(await readFile(quiet, 'utf8'), /image: redis:7@sha256:[0-9a-f]{64}\n/);
   });
 });

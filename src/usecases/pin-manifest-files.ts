@@ -38,9 +38,12 @@ export interface PinChange {
 export interface PinnedFile {
   readonly file: string;
   readonly status: 'changed' | 'unchanged' | 'failed';
-  /** Why a failed file was left untouched: `parse` errors, a failed `lookup`, or an `edit` check. */
+  /**
+   * Why a failed file was left untouched: `parse` errors, a failed `lookup`, a failed `edit` check,
+   * or a `write` refused (changed since read, read-only, hard-linked) or failed.
+   */
   readonly failure?: {
-    readonly kind: 'parse' | 'lookup' | 'edit';
+    readonly kind: 'parse' | 'lookup' | 'edit' | 'write';
     readonly messages: readonly string[];
   };
   readonly changes: readonly PinChange[];
@@ -132,7 +135,7 @@ async function finishFile(
   const { changes, skipped } = planned;
   const outcome = await finishEdits(input, planned, mode);
   if (outcome.status === 'failed') {
-    const failure = { kind: 'edit' as const, messages: [outcome.reason] };
+    const failure = { kind: outcome.stage, messages: [outcome.reason] };
     return { file, status: 'failed', failure, changes: [], skipped };
   }
   const diff = outcome.status === 'changed' ? outcome.diff : '';

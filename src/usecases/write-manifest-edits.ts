@@ -2,7 +2,12 @@
 // diff, check or write it. A file whose result fails the check is reported and never written.
 
 import { applyTextEdits, type TextEdit } from '../manifests/edit-images.ts';
-import { writeFileAtomic, type ManifestInput } from '../manifests/manifest-files.ts';
+import {
+  FileWriteRefused,
+  writeFileAtomic,
+  type AtomicWriteOptions,
+  type ManifestInput,
+} from '../manifests/manifest-files.ts';
 import { renderUnifiedDiff } from '../manifests/unified-diff.ts';
 import {
   verifyEditedManifests,
@@ -16,7 +21,12 @@ export type EditMode = 'stdout' | 'write' | 'check' | 'diff';
 export type EditOutcome =
   | { readonly status: 'unchanged'; readonly output: string }
   | { readonly status: 'changed'; readonly output: string; readonly diff: string }
-  | { readonly status: 'failed'; readonly reason: string };
+  | {
+      readonly status: 'failed';
+      /** `edit`: the result failed the check; `write`: the file was not replaced. */
+      readonly stage: 'edit' | 'write';
+      readonly reason: string;
+    };
 
 /** A file's edits, with what the check needs: no reference to the parse, so it can be freed. */
 export interface PlannedEdits {
@@ -29,18 +39,24 @@ export async function finishEdits(
   input: ManifestInput,
   plan: PlannedEdits,
   mode: EditMode,
+  writeOptions: Pick<AtomicWriteOptions, 'beforeRename'> = {},
 ): Promise<EditOutcome> {
   const output = applyTextEdits(input.text, plan.edits);
   if (output === input.text) return { status: 'unchanged', output };
   const verdict = verifyEditedManifests(plan.before, output, plan.expected);
-  if (!verdict.ok) return { status: 'failed', reason: verdict.reason };
+  if (!verdict.ok) return { status: 'failed', stage: 'edit', reason: verdict.reason };
   const diff = mode === 'diff' ? renderUnifiedDiff(input.file, input.text, plan.edits) : '';
   if (mode === 'write' && input.path !== undefined) {
     try {
-      await writeFileAtomic(input.path, output);
+      await writeFileAtomic(input.path, output, { ...writeOptions, expected: input.stamp });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return { status: 'failed', reason: `cannot write: ${reason}` };
+      const refused = error instanceof FileWriteRefused;
+      return {
+        status: 'failed',
+        stage: 'write',
+        reason: refused ? reason : `cannot write: ${reason}`,
+      };
     }
   }
   return { status: 'changed', output, diff };

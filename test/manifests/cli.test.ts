@@ -198,6 +198,21 @@ describe('kube-fresh lint (built binary)', () => {
     });
   }
 
+  it('reports a too-deep file as a per-file error (exit 2) and still lints the others', async () => {
+    const work = await mkdtemp(join(dir, 'deep-'));
+    await writeFile(join(work, 'a-deep.yaml'), `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    await writeFile(join(work, 'b-good.yaml'), pod('good', 'nginx:1.27'));
+    const result = await runCli(['lint', '-o', 'json', '.'], { cwd: work });
+    assert.equal(result.code, 2, result.stderr);
+    assert.doesNotMatch(result.stderr, /internal error|Maximum call stack/);
+    assert.match(result.stderr, /a-deep\.yaml:1:259: error: nesting deeper than 256 levels/);
+    const report = JSON.parse(result.stdout) as { findings: { file: string; rule: string }[] };
+    assert.deepEqual(
+      report.findings.map((f) => [f.file, f.rule]),
+      [['b-good.yaml', 'KF001']],
+    );
+  });
+
   it('documents the :latest decision in pin --help', async () => {
     const help = await runCli(['pin', '--help']);
     assert.equal(help.code, 0);

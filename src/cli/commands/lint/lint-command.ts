@@ -14,26 +14,10 @@ export function registerLintCommand(
     .command('lint')
     .summary('find floating tags and pull policies that let replicas run different images')
     .description(
-      'Reads manifests (files, folders searched for *.yaml and *.yml, or - for stdin; multi-document\n' +
-        'YAML, List items, Helm and kustomize output) and judges every container, init container and\n' +
-        'ephemeral container of Pods, PodTemplates, Deployments, ReplicaSets, ReplicationControllers,\n' +
-        'StatefulSets, DaemonSets, Jobs, CronJobs and Argo Rollouts. Other documents are skipped.\n\n' +
-        'Rules:\n' +
-        '  KF001 error    mutable tag whose effective imagePullPolicy is IfNotPresent\n' +
-        '  KF002 warning  no tag or :latest (defaults to Always; not reproducible)\n' +
-        '  KF003 error    mutable tag with imagePullPolicy Never\n' +
-        '  KF004 info     mutable tag with explicit Always (needs the registry at every start)\n' +
-        '  KF005 warning  :latest@sha256:… (Kubernetes still defaults it to Always)\n' +
-        '  KF006 error    invalid image reference\n' +
-        '  KF007 error    --online only: a pinned tag@digest whose tag now points elsewhere\n\n' +
-        'Silence a finding with "# kube-fresh-ignore KF001" on the image line or the line above.\n' +
-        'Severities and ignores can be set in .kube-fresh.yaml (looked for in the current folder and\n' +
-        'its parents up to the repository root), or in the file given with --config.\n' +
-        'Positions are 1-based and point at the first character of the image value (its quote, if\n' +
-        'quoted).\n\n' +
-        'Exit status: 0 when clean, 1 when a finding is at or above --fail-on (or an --online lookup\n' +
-        'failed), 2 on a usage error or input that cannot be read or parsed (what could be read is\n' +
-        'still reported).',
+      'Reads manifests (files, folders searched for *.yaml and *.yml, or - for stdin; multi-document YAML, List items, Helm and kustomize output) and judges every container, init container and ephemeral container of Pods, PodTemplates, Deployments, ReplicaSets, ReplicationControllers, StatefulSets, DaemonSets, Jobs, CronJobs and Argo Rollouts. Other documents are skipped.\n\n' +
+        'Rules:\n  KF001 error    mutable tag whose effective imagePullPolicy is IfNotPresent\n  KF002 warning  no tag or :latest (defaults to Always; not reproducible)\n  KF003 error    mutable tag with imagePullPolicy Never\n  KF004 info     mutable tag with explicit Always (needs the registry at every start)\n  KF005 warning  :latest@sha256:… (Kubernetes still defaults it to Always)\n  KF006 error    invalid image reference\n  KF007 error    --online only: a pinned tag@digest whose tag now points elsewhere\n\n' +
+        'Silence a finding with "# kube-fresh-ignore KF001" on the image line or the line above. Severities and ignores can be set in .kube-fresh.yaml (looked for in the current folder and its parents up to the repository root), or in the file given with --config. Positions are 1-based and point at the first character of the image value (its quote, if quoted).\n\n' +
+        'Exit status: 0 when clean, 1 when a finding is at or above --fail-on (or an --online lookup failed), 2 on a usage error or input that cannot be read or parsed (what could be read is still reported).',
     )
     .argument('<PATH...>', 'manifest files, folders, or - for stdin')
     .addOption(

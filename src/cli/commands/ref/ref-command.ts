@@ -35,8 +35,9 @@ export function registerRefCommand(
     .addHelpText(
       'after',
       `\nExamples:\n` +
-        `  ${io.programName} ref nginx                       # docker.io/library/nginx, tag latest (implicit), Always\n` +
-        `  ${io.programName} ref 'nginx:latest@sha256:<hex>'  # still Always: Kubernetes looks only at the tag\n` +
+        `  ${io.programName} ref nginx     # docker.io/library/nginx:latest (implicit), Always\n` +
+        `  # still Always with a digest: Kubernetes looks only at the tag\n` +
+        `  ${io.programName} ref 'nginx:latest@sha256:<hex>'\n` +
         `  ${io.programName} ref --pull-policy Never app:1.4\n` +
         `  ${io.programName} ref -o json localhost:5000/app:dev myhost/app\n`,
     )
