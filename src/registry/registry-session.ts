@@ -14,6 +14,7 @@ import {
 } from './credentials/credential.ts';
 import { parseRateLimit, type RateLimitState } from './rate-limit.ts';
 import { isInvalidTokenChallenge, RegistryAuth } from './registry-auth.ts';
+import { endpointProblem } from './registry-endpoint.ts';
 import type { RegistryConfig } from './registry-config.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs, sleep } from './retry-policy.ts';
 import type {
@@ -51,6 +52,8 @@ export class RegistrySession {
 
   /** Sends `req` for a pull of `repository` (the path, e.g. `library/nginx`). */
   async send(registry: string, repository: string, req: HttpRequest): Promise<SessionResult> {
+    const problem = endpointProblem(registry);
+    if (problem !== undefined) return failure('invalid-reference', registry, repository, problem);
     const candidates = await this.credentialsFor(registry, repository);
     let last: SessionResult | undefined;
     for (const credential of candidates.length > 0 ? candidates : [undefined]) {

@@ -8,6 +8,7 @@
 import { rootCertificates } from 'node:tls';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RegistryConfig } from './registry-config.ts';
+import { API_HOSTS } from './registry-endpoint.ts';
 import { HttpAgents, sendHttp } from './send-http.ts';
 
 export interface HttpResponse {
@@ -33,12 +34,6 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
 }
-
-/** Registries whose API lives on another host than their name. */
-const API_HOSTS: Readonly<Record<string, string>> = {
-  'docker.io': 'registry-1.docker.io',
-  'index.docker.io': 'registry-1.docker.io',
-};
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
@@ -173,7 +168,7 @@ const TLS_CODES = new Set([
 
 function classifyError(error: unknown, url: string, config: RegistryConfig): TransportFailure {
   const codes = errorCodes(error);
-  const origin = new URL(url).origin;
+  const origin = originOf(url);
   const tlsCode = codes.find(
     (code) => TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO',
   );
@@ -210,4 +205,13 @@ function classifyError(error: unknown, url: string, config: RegistryConfig): Tra
     };
   }
   return { kind: 'unreachable', message: `cannot reach ${origin} (${code})`, retryable: true };
+}
+
+/** The origin for messages; never throws (the URL may be the very thing that failed to parse). */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url.replace(/^([a-z]+:\/\/[^/?#]*).*$/s, '$1');
+  }
 }
