@@ -17,11 +17,12 @@ import { isInvalidTokenChallenge, RegistryAuth } from './registry-auth.ts';
 import { endpointProblem } from './registry-endpoint.ts';
 import type { RegistryConfig } from './registry-config.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs, sleep } from './retry-policy.ts';
-import type {
-  HttpRequest,
-  HttpResponse,
-  RegistryTransport,
-  TransportResult,
+import {
+  originOf,
+  type HttpRequest,
+  type HttpResponse,
+  type RegistryTransport,
+  type TransportResult,
 } from './registry-transport.ts';
 
 export type SessionResult =
@@ -77,7 +78,7 @@ export class RegistrySession {
       if (!auth.ok) return failure(auth.kind, registry, repository, auth.message);
       const headers =
         auth.header === undefined ? req.headers : { ...req.headers, authorization: auth.header };
-      const sent = await this.withRetries(registry, { ...req, headers });
+      const sent = await this.sendFollowingRedirects(registry, { ...req, headers });
       if (!sent.ok) return failure(sent.failure.kind, registry, repository, sent.failure.message);
       const { response } = sent;
       if (response.status === 401 && !retriedAuth) {
@@ -112,6 +113,52 @@ export class RegistrySession {
     if (!isInvalidTokenChallenge(challenge)) return false;
     this.auth.invalidate(repository, credential);
     return true;
+  }
+
+  /**
+   * Follows up to MAX_REDIRECTS 301/302/303/307/308 answers to GET and HEAD (registry.k8s.io
+   * answers every manifest request with 307). Authorization is dropped for good once a hop leaves
+   * the origin it was meant for, as Go's net/http, containerd and docker do, and a hop to plain
+   * HTTP is refused unless its host is loopback or named in --insecure-registry. The final answer
+   * is checked by the caller exactly as a direct one (digest, body, content type).
+   */
+  private async sendFollowingRedirects(
+    registry: string,
+    req: HttpRequest,
+  ): Promise<TransportResult | { ok: false; failure: RedirectFailure }> {
+    const { transport } = this.deps;
+    let current = req;
+    for (let hop = 0; ; hop++) {
+      const sent = await this.withRetries(registry, current);
+      if (!sent.ok) return sent;
+      const { status, headers } = sent.response;
+      const location = headers.location;
+      if (!REDIRECT_STATUSES.has(status) || location === undefined) return sent;
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sent;
+      const from = transport.urlFor(registry, current.target);
+      if (hop >= MAX_REDIRECTS)
+        return redirectFailure(
+          `more than ${MAX_REDIRECTS} redirects, the last from ${originOf(from)}`,
+        );
+      let next: URL;
+      try {
+        next = new URL(location, from);
+      } catch {
+        return redirectFailure(`${originOf(from)} redirected to an invalid location`);
+      }
+      if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        return redirectFailure(`${originOf(from)} redirected to a ${next.protocol} URL`);
+      if (next.protocol === 'http:' && !transport.allowsPlainHttpTo(next.host))
+        return redirectFailure(
+          `${originOf(from)} redirected to plain HTTP at ${next.origin}; not following (only loopback and --insecure-registry hosts may use HTTP)`,
+        );
+      const sameOrigin = next.origin === originOf(from);
+      current = {
+        ...current,
+        target: next.toString(),
+        headers: sameOrigin ? current.headers : withoutAuthorization(current.headers),
+      };
+    }
   }
 
   private async withRetries(registry: string, req: HttpRequest): Promise<TransportResult> {
@@ -150,6 +197,22 @@ export class RegistrySession {
     }
     return pending;
   }
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+interface RedirectFailure {
+  readonly kind: 'protocol';
+  readonly message: string;
+}
+
+function withoutAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization'));
+}
+
+function redirectFailure(message: string): { ok: false; failure: RedirectFailure } {
+  return { ok: false, failure: { kind: 'protocol', message } };
 }
 
 export function failure(

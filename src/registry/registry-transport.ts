@@ -85,15 +85,25 @@ export class RegistryTransport {
     return Promise.resolve();
   }
 
+  /** The absolute URL a request target means for this registry (its endpoint, as of now). */
+  urlFor(registry: string, target: string): string {
+    return target.startsWith('/') ? this.endpoint(registry) + target : target;
+  }
+
+  /** Whether plain HTTP may be used with `host` at all: loopback or named in --insecure-registry. */
+  allowsPlainHttpTo(host: string): boolean {
+    return this.isInsecure(host) || isLoopback(host);
+  }
+
   private async attempt(
     registry: string,
     req: HttpRequest,
   ): Promise<{ ok: boolean; plainHttp: boolean; result: TransportResult }> {
-    const url = req.target.startsWith('/') ? this.endpoint(registry) + req.target : req.target;
+    const url = this.urlFor(registry, req.target);
     this.requestCounts.set(registry, (this.requestCounts.get(registry) ?? 0) + 1);
     try {
       const response = await sendHttp(url, req, {
-        agent: this.agents.pick(url, this.isInsecure(registry)),
+        agent: this.agents.pick(url, this.skipsVerification(registry, url)),
         userAgent: this.config.userAgent,
         connectTimeoutMs: this.config.connectTimeoutMs,
         requestTimeoutMs: this.config.requestTimeoutMs,
@@ -104,6 +114,19 @@ export class RegistryTransport {
       const failure = classifyError(error, url, this.config);
       return { ok: false, plainHttp: isPlainHttpAnswer(error), result: { ok: false, failure } };
     }
+  }
+
+  /**
+   * TLS verification is skipped only for hosts the user named in --insecure-registry: the
+   * registry's own endpoint, or another host (a token realm, a redirect target) named itself.
+   */
+  private skipsVerification(registry: string, url: string): boolean {
+    const host = hostOf(url);
+    if (host === undefined) return false;
+    return (
+      this.isInsecure(host) ||
+      (host === hostOf(this.endpoint(registry)) && this.isInsecure(registry))
+    );
   }
 
   private mayUseHttp(registry: string): boolean {
@@ -213,5 +236,14 @@ export function originOf(url: string): string {
     return new URL(url).origin;
   } catch {
     return url.replace(/^([a-z]+:\/\/[^/?#]*).*$/s, '$1');
+  }
+}
+
+/** `host[:port]` of an absolute URL as written in references (`[::1]:5000`), or undefined. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
   }
 }
