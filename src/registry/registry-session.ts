@@ -39,6 +39,7 @@ export interface SessionDeps {
   readonly config: RegistryConfig;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  readonly now?: () => number;
 }
 
 export class RegistrySession {
@@ -56,9 +57,10 @@ export class RegistrySession {
     const problem = endpointProblem(registry);
     if (problem !== undefined) return failure('invalid-reference', registry, repository, problem);
     const candidates = await this.credentialsFor(registry, repository);
+    const deadlineAt = this.now() + this.deps.config.lookupDeadlineMs;
     let last: SessionResult | undefined;
     for (const credential of candidates.length > 0 ? candidates : [undefined]) {
-      last = await this.sendAs(registry, repository, req, credential);
+      last = await this.sendAs(registry, repository, req, credential, deadlineAt);
       const retryWithNext =
         !last.ok && (last.failure.kind === 'unauthorized' || last.failure.kind === 'forbidden');
       if (!retryWithNext) return last;
@@ -71,6 +73,7 @@ export class RegistrySession {
     repository: string,
     req: HttpRequest,
     credential: Credential | undefined,
+    deadlineAt: number,
   ): Promise<SessionResult> {
     let retriedAuth = false;
     for (;;) {
@@ -78,7 +81,7 @@ export class RegistrySession {
       if (!auth.ok) return failure(auth.kind, registry, repository, auth.message);
       const headers =
         auth.header === undefined ? req.headers : { ...req.headers, authorization: auth.header };
-      const sent = await this.sendFollowingRedirects(registry, { ...req, headers });
+      const sent = await this.sendFollowingRedirects(registry, { ...req, headers }, deadlineAt);
       if (!sent.ok) return failure(sent.failure.kind, registry, repository, sent.failure.message);
       const { response } = sent;
       if (response.status === 401 && !retriedAuth) {
@@ -111,7 +114,7 @@ export class RegistrySession {
     const challenge = response.headers['www-authenticate'];
     if (sentHeader === undefined) return this.auth.learn(registry, challenge).scheme !== 'none';
     if (!isInvalidTokenChallenge(challenge)) return false;
-    this.auth.invalidate(repository, credential);
+    this.auth.invalidate(registry, repository, credential);
     return true;
   }
 
@@ -125,11 +128,12 @@ export class RegistrySession {
   private async sendFollowingRedirects(
     registry: string,
     req: HttpRequest,
+    deadlineAt: number,
   ): Promise<TransportResult | { ok: false; failure: RedirectFailure }> {
     const { transport } = this.deps;
     let current = req;
     for (let hop = 0; ; hop++) {
-      const sent = await this.withRetries(registry, current);
+      const sent = await this.withRetries(registry, current, deadlineAt);
       if (!sent.ok) return sent;
       const { status, headers } = sent.response;
       const location = headers.location;
@@ -161,23 +165,40 @@ export class RegistrySession {
     }
   }
 
-  private async withRetries(registry: string, req: HttpRequest): Promise<TransportResult> {
+  /**
+   * Tries up to `retry.attempts` times, but never past the look-up's deadline: each try gets only
+   * the time left, and a backoff or Retry-After wait that would end past it is not taken (F-12).
+   */
+  private async withRetries(
+    registry: string,
+    req: HttpRequest,
+    deadlineAt: number,
+  ): Promise<TransportResult> {
     const { retry } = this.deps.config;
     const pause = this.deps.sleep ?? sleep;
     for (let attempt = 1; ; attempt++) {
-      const result = await this.deps.transport.send(registry, req);
+      const timeoutMs = Math.max(1, deadlineAt - this.now());
+      const result = await this.deps.transport.send(registry, { ...req, timeoutMs });
       const last = attempt >= retry.attempts;
       if (!result.ok) {
         if (!result.failure.retryable || last) return result;
-        await pause(backoffDelayMs(retry, attempt, this.deps.random));
+        const wait = backoffDelayMs(retry, attempt, this.deps.random);
+        if (this.now() + wait >= deadlineAt) return result;
+        await pause(wait);
         continue;
       }
       this.recordRateLimit(registry, result.response);
       if (!isRetryableStatus(result.response.status) || last) return result;
       const retryAfter = parseRetryAfterMs(result.response.headers['retry-after']);
       if (retryAfter !== undefined && retryAfter > retry.maxRetryAfterMs) return result;
-      await pause(retryAfter ?? backoffDelayMs(retry, attempt, this.deps.random));
+      const wait = retryAfter ?? backoffDelayMs(retry, attempt, this.deps.random);
+      if (this.now() + wait >= deadlineAt) return result;
+      await pause(wait);
     }
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
   }
 
   private recordRateLimit(registry: string, response: HttpResponse): void {
@@ -234,7 +255,8 @@ function deniedMessage(response: HttpResponse, credential: Credential | undefine
       ? 'anonymous access'
       : `the credential from ${credential.source.detail}`;
   const detail = registryErrorText(response.body);
-  return `${response.status === 401 ? 'unauthorized' : 'forbidden'}: the registry refused ${who}${detail === '' ? '' : ` (${detail})`}`;
+  // No "unauthorized:" prefix: the failure kind already says it wherever this is shown.
+  return `the registry refused ${who}${detail === '' ? '' : ` (${detail})`}`;
 }
 
 /** The first `errors[].code: message` of a distribution error body, if there is one. */

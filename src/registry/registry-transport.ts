@@ -18,7 +18,7 @@ export interface HttpResponse {
 }
 
 export interface TransportFailure {
-  readonly kind: 'unreachable' | 'tls';
+  readonly kind: 'unreachable' | 'tls' | 'protocol';
   readonly message: string;
   readonly retryable: boolean;
 }
@@ -33,6 +33,8 @@ export interface HttpRequest {
   readonly target: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
+  /** This try's whole-request deadline, when shorter than the configured one (a look-up's rest). */
+  readonly timeoutMs?: number;
 }
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -40,6 +42,8 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export class RegistryTransport {
   private readonly limits = new Map<string, LimitFunction>();
   private readonly schemes = new Map<string, 'https' | 'http'>();
+  /** Failed requests in a row by registry, and the failure that opened its breaker. */
+  private readonly breakers = new Map<string, { failures: number; opened?: TransportFailure }>();
   private readonly agents: HttpAgents;
   /** Requests sent, by registry: for reports and benchmarks. */
   readonly requestCounts = new Map<string, number>();
@@ -61,23 +65,48 @@ export class RegistryTransport {
   async send(registry: string, req: HttpRequest): Promise<TransportResult> {
     const limit = this.limitFor(registry);
     return limit(async () => {
-      const first = await this.attempt(registry, req);
-      const relative = req.target.startsWith('/');
-      if (first.ok || !first.plainHttp || !relative || !this.mayUseHttp(registry))
-        return first.result;
-      this.schemes.set(registry, 'http');
-      return (await this.attempt(registry, req)).result;
+      const skipped = this.openBreaker(registry);
+      if (skipped !== undefined) return skipped;
+      const result = await this.attemptWithSchemeFallback(registry, req);
+      this.recordOutcome(registry, result);
+      return result;
     });
+  }
+
+  private async attemptWithSchemeFallback(
+    registry: string,
+    req: HttpRequest,
+  ): Promise<TransportResult> {
+    const first = await this.attempt(registry, req);
+    const relative = req.target.startsWith('/');
+    if (first.ok || !first.plainHttp || !relative || !this.mayUseHttp(registry))
+      return first.result;
+    this.schemes.set(registry, 'http');
+    return (await this.attempt(registry, req)).result;
+  }
+
+  /** A registry whose breaker is open fails at once: a hung registry must not cost every tag a timeout. */
+  private openBreaker(registry: string): TransportResult | undefined {
+    const opened = this.breakers.get(registry)?.opened;
+    if (opened === undefined) return undefined;
+    const message = `not tried: ${this.config.breakerThreshold} requests in a row failed, the last: ${opened.message}`;
+    return { ok: false, failure: { kind: 'unreachable', message, retryable: false } };
+  }
+
+  private recordOutcome(registry: string, result: TransportResult): void {
+    const state = this.breakers.get(registry) ?? { failures: 0 };
+    if (result.ok || result.failure.kind !== 'unreachable' || !result.failure.retryable) {
+      if (result.ok) state.failures = 0;
+    } else {
+      state.failures += 1;
+      if (state.failures >= this.config.breakerThreshold) state.opened ??= result.failure;
+    }
+    this.breakers.set(registry, state);
   }
 
   isInsecure(registry: string): boolean {
     const bare = registry.replace(/:\d+$/, '');
     return this.config.insecureRegistries.some((entry) => entry === registry || entry === bare);
-  }
-
-  /** True when credentials may travel to this registry: TLS, or a host the user trusts with HTTP. */
-  allowsCredentialsOverHttp(registry: string): boolean {
-    return this.isInsecure(registry) || isLoopback(registry);
   }
 
   close(): Promise<void> {
@@ -101,17 +130,22 @@ export class RegistryTransport {
   ): Promise<{ ok: boolean; plainHttp: boolean; result: TransportResult }> {
     const url = this.urlFor(registry, req.target);
     this.requestCounts.set(registry, (this.requestCounts.get(registry) ?? 0) + 1);
+    const requestTimeoutMs = Math.max(
+      1,
+      Math.min(req.timeoutMs ?? this.config.requestTimeoutMs, this.config.requestTimeoutMs),
+    );
+    const connectTimeoutMs = Math.min(this.config.connectTimeoutMs, requestTimeoutMs);
     try {
       const response = await sendHttp(url, req, {
         agent: this.agents.pick(url, this.skipsVerification(registry, url)),
         userAgent: this.config.userAgent,
-        connectTimeoutMs: this.config.connectTimeoutMs,
-        requestTimeoutMs: this.config.requestTimeoutMs,
+        connectTimeoutMs,
+        requestTimeoutMs,
         maxBytes: MAX_RESPONSE_BYTES,
       });
       return { ok: true, plainHttp: false, result: { ok: true, response } };
     } catch (error) {
-      const failure = classifyError(error, url, this.config);
+      const failure = classifyError(error, url, { connectTimeoutMs, requestTimeoutMs });
       return { ok: false, plainHttp: isPlainHttpAnswer(error), result: { ok: false, failure } };
     }
   }
@@ -189,7 +223,27 @@ const TLS_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
-function classifyError(error: unknown, url: string, config: RegistryConfig): TransportFailure {
+const PROTOCOL_CODES = new Set([
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+  'HPE_INVALID_HEADER_TOKEN',
+  'HPE_INVALID_CONSTANT',
+  'HPE_HEADER_OVERFLOW',
+  'HPE_INVALID_CHUNK_SIZE',
+  'HPE_INVALID_CONTENT_LENGTH',
+  'HPE_UNEXPECTED_CONTENT_LENGTH',
+  'HPE_INVALID_TRANSFER_ENCODING',
+  'HPE_INVALID_STATUS',
+  'HPE_INVALID_VERSION',
+]);
+
+function classifyError(
+  error: unknown,
+  url: string,
+  config: { readonly connectTimeoutMs: number; readonly requestTimeoutMs: number },
+): TransportFailure {
   const codes = errorCodes(error);
   const origin = originOf(url);
   const tlsCode = codes.find(
@@ -222,8 +276,17 @@ function classifyError(error: unknown, url: string, config: RegistryConfig): Tra
   }
   if (code === 'KF_RESPONSE_TOO_LARGE') {
     return {
-      kind: 'unreachable',
+      kind: 'protocol',
       message: `${origin} sent more than ${MAX_RESPONSE_BYTES} bytes`,
+      retryable: false,
+    };
+  }
+  // The server answered, but with something HTTP cannot carry (a header with CR/LF or non-Latin-1
+  // text, e.g. a hostile token echoed into our next request): a protocol problem, not a network one.
+  if (PROTOCOL_CODES.has(code)) {
+    return {
+      kind: 'protocol',
+      message: `${origin} sent something HTTP cannot carry (${code})`,
       retryable: false,
     };
   }

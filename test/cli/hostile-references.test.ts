@@ -84,3 +84,13 @@ describe('crash guard, built binary', () => {
     });
   }
 });
+
+describe('timeouts a timer cannot hold (F-17), built binary', () => {
+  it('--registry-timeout out of range is a usage error, before anything is contacted', async () => {
+    for (const value of ['2147484', '1e9', '0.0001', 'Infinity']) {
+      const result = await runCli(['resolve', '--registry-timeout', value, 'nginx:1.27']);
+      assert.equal(result.code, 2, `${value}: ${result.stderr}`);
+      assert.match(result.stderr, /--registry-timeout takes a number of seconds from 0\.001/);
+    }
+  });
+});
