@@ -235,7 +235,7 @@ export class HttpImageResolver implements ImageResolver {
     result: Extract<SessionResult, { ok: true }>,
   ): { ok: false; failure: Extract<TagResolution, { ok: false }>['failure'] } {
     const { status, body, headers } = result.response;
-    const detail = registryErrorText(body);
+    const detail = this.session.redact(registryErrorText(body));
     const suffix = detail === '' ? '' : ` (${detail})`;
     if (status === 404)
       return failure(

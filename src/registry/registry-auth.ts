@@ -40,6 +40,8 @@ export class RegistryAuth {
   constructor(
     private readonly transport: RegistryTransport,
     private readonly now: () => number = Date.now,
+    /** Every token received is added here, so that no message can repeat it. */
+    private readonly secrets: Set<string> = new Set(),
   ) {}
 
   /** The challenge for a registry, pinging `/v2/` the first time (concurrent callers share it). */
@@ -200,6 +202,7 @@ export class RegistryAuth {
         message: `the token service of ${registry} sent no token`,
       };
     const lifetimeMs = Math.max(token.expiresIn * 1000 - EXPIRY_MARGIN_MS, 1_000);
+    this.secrets.add(token.token);
     this.tokens.set(key, { token: token.token, expiresAt: this.now() + lifetimeMs });
     return { ok: true, header: `Bearer ${token.token}` };
   }

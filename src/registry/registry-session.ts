@@ -15,6 +15,7 @@ import {
 import { parseRateLimit, type RateLimitState } from './rate-limit.ts';
 import { isInvalidTokenChallenge, RegistryAuth } from './registry-auth.ts';
 import { endpointProblem } from './registry-endpoint.ts';
+import { basicCredentialSecrets, redactSecrets } from '../core/redact-secrets.ts';
 import type { RegistryConfig } from './registry-config.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs, sleep } from './retry-policy.ts';
 import {
@@ -47,9 +48,16 @@ export class RegistrySession {
   /** Latest pull-quota headers seen, by registry. */
   readonly rateLimits = new Map<string, RateLimitState>();
   private readonly credentialCache = new Map<string, Promise<readonly Credential[]>>();
+  /** Every password, token and `user:password` form this session has held: never shown. */
+  private readonly secrets = new Set<string>();
 
   constructor(private readonly deps: SessionDeps) {
-    this.auth = new RegistryAuth(deps.transport);
+    this.auth = new RegistryAuth(deps.transport, Date.now, this.secrets);
+  }
+
+  /** `text` (e.g. a registry's error message) with every secret this session knows redacted (F-13). */
+  redact(text: string): string {
+    return redactSecrets(text, this.secrets);
   }
 
   /** Sends `req` for a pull of `repository` (the path, e.g. `library/nginx`). */
@@ -63,9 +71,17 @@ export class RegistrySession {
       last = await this.sendAs(registry, repository, req, credential, deadlineAt);
       const retryWithNext =
         !last.ok && (last.failure.kind === 'unauthorized' || last.failure.kind === 'forbidden');
-      if (!retryWithNext) return last;
+      if (!retryWithNext) return this.redacted(last);
     }
-    return last ?? failure('protocol', registry, repository, 'no request was sent');
+    return this.redacted(last ?? failure('protocol', registry, repository, 'no request was sent'));
+  }
+
+  private redacted(result: SessionResult): SessionResult {
+    if (result.ok) return result;
+    return {
+      ok: false,
+      failure: { ...result.failure, message: this.redact(result.failure.message) },
+    };
   }
 
   private async sendAs(
@@ -213,7 +229,17 @@ export class RegistrySession {
     const key = `${registry}/${repository}`;
     let pending = this.credentialCache.get(key);
     if (pending === undefined) {
-      pending = this.deps.credentials.credentialsFor(registry, `${registry}/${repository}`);
+      pending = this.deps.credentials
+        .credentialsFor(registry, `${registry}/${repository}`)
+        .then((found) => {
+          for (const c of found) {
+            for (const secret of basicCredentialSecrets(c.username, c.password))
+              this.secrets.add(secret);
+            if (c.identityToken !== undefined) this.secrets.add(c.identityToken);
+            if (c.registryToken !== undefined) this.secrets.add(c.registryToken);
+          }
+          return found;
+        });
       this.credentialCache.set(key, pending);
     }
     return pending;
