@@ -28,6 +28,12 @@ export interface Fault {
   readonly replaceBody?: string;
   /** Never answer (to trigger client timeouts). */
   readonly hang?: boolean;
+  /** An answer computed from the request (e.g. one that echoes its Authorization header). */
+  readonly respondWith?: (req: IncomingMessage) => {
+    readonly status: number;
+    readonly headers?: Record<string, string>;
+    readonly body?: string;
+  };
   /** Answer with a redirect (307 unless given) to the location built from the request path. */
   readonly redirect?: { readonly status?: number; readonly location: (path: string) => string };
 }
@@ -65,6 +71,12 @@ export async function startFaultProxy(upstreamHost: string): Promise<FaultProxy>
     const fault = faults.find((f) => (f.times ?? 1) > 0 && (f.match ?? isManifest)(method, path));
     if (fault !== undefined) fault.times = (fault.times ?? 1) - 1;
     if (fault?.hang) return;
+    if (fault?.respondWith !== undefined) {
+      const answer = fault.respondWith(req);
+      res.writeHead(answer.status, answer.headers);
+      res.end(method === 'HEAD' ? undefined : answer.body);
+      return;
+    }
     if (fault?.redirect !== undefined) {
       res.writeHead(fault.redirect.status ?? 307, { location: fault.redirect.location(path) });
       res.end();
