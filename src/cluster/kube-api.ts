@@ -66,8 +66,9 @@ export function createKubeApi(connection: ResolvedConnection, settings: KubeApiS
     server: redactUrl(cluster.server),
     user: user.name || 'anonymous',
     namespace: connection.namespace,
-    secrets,
   };
+  // Not enumerable: the target is shown and serialised (`-o json`), its secrets never are.
+  Object.defineProperty(target, 'secrets', { value: secrets, enumerable: false });
   if (cluster.server.startsWith('http://') && !cluster.insecureSkipTlsVerify) {
     throw new InputError(
       `cluster "${cluster.name}" has a plain-HTTP server ${redactUrl(cluster.server)}; kube-fresh talks to API servers over HTTPS only`,
