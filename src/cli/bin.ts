@@ -2,7 +2,10 @@
 // Executable for both `kube-fresh` and `kubectl-fresh` (kubectl runs plugins named kubectl-<name>).
 
 import { basename } from 'node:path';
+import { installCrashGuard } from './crash-guard.ts';
 import { main } from './main.ts';
+
+installCrashGuard(process);
 
 // `kube-fresh … | head` closes stdout early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

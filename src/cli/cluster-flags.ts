@@ -39,7 +39,7 @@ export function addClusterOptions<
     .addOption(
       new Option(
         '--request-timeout <DURATION>',
-        'give up on one API request after this long: 30s, 1m, 500ms, or plain seconds',
+        'give up on one API request after this long: 30s, 1m, 1h1m, 500ms, or plain seconds',
       ).default('30s'),
     );
 }

@@ -76,7 +76,11 @@ describe('cluster options', () => {
     assert.equal(parseRequestTimeout('250ms'), 250);
     assert.equal(parseRequestTimeout('2'), 2_000);
     assert.equal(parseRequestTimeout('1.5s'), 1_500);
-    for (const bad of ['0', '-1s', '5x', ''])
-      assert.throws(() => parseRequestTimeout(bad), UsageError);
+    assert.equal(parseRequestTimeout('1h1m'), 3_660_000);
+    assert.equal(parseRequestTimeout('1m30.5s'), 90_500);
+    // F-17: nothing a timer cannot hold (it would become 1 ms, or crash with ERR_OUT_OF_RANGE).
+    for (const bad of ['0', '-1s', '5x', '', '0.0001s', '3000000s', '99999999999999s', '1e9'])
+      assert.throws(() => parseRequestTimeout(bad), UsageError, bad);
+    assert.equal(parseRequestTimeout('596h'), 596 * 3_600_000);
   });
 });

@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.ts';
 import type { ClusterReader } from '../cluster/read/cluster-reader.ts';
 import { connectCluster, type ConnectionSettings } from '../cluster/connection/connect-cluster.ts';
 import type { CliIo } from './io.ts';
+import { MAX_TIMER_MS } from './timer-limit.ts';
 import type { ClusterCliOptions } from './cluster-flags.ts';
 
 export { addClusterOptions, type ClusterCliOptions } from './cluster-flags.ts';
@@ -56,14 +57,23 @@ export function connectionSettings(options: ClusterCliOptions, io: CliIo): Conne
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** kubectl's --request-timeout: a Go-style duration or plain seconds; 0 is not allowed here. */
+/**
+ * kubectl's --request-timeout: a Go-style duration (`30s`, `1h1m`, `1m30.5s`) or plain seconds.
+ * 0 is not allowed here, nor more than a timer can hold.
+ */
 export function parseRequestTimeout(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const ms = match === null ? NaN : Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? NaN);
-  if (!Number.isFinite(ms) || ms <= 0) {
+  const trimmed = text.trim();
+  let ms = NaN;
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) ms = Number(trimmed) * 1000;
+  else if (/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(trimmed)) {
+    ms = 0;
+    for (const [, value, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+      ms += Number(value) * (UNIT_MS[unit ?? ''] ?? NaN);
+  }
+  if (!Number.isFinite(ms) || ms < 1 || ms > MAX_TIMER_MS) {
     throw new UsageError(
-      `--request-timeout takes a positive duration such as 30s, 1m or 500ms, not ${JSON.stringify(text)}`,
+      `--request-timeout takes a duration from 1ms to ${Math.floor(MAX_TIMER_MS / 3_600_000)}h such as 30s, 1m, 1h1m or 500ms, not ${JSON.stringify(text)}`,
     );
   }
-  return ms;
+  return Math.round(ms);
 }

@@ -44,7 +44,7 @@ export function addRegistryOptions<
     .addOption(
       new Option(
         '--registry-timeout <SECONDS>',
-        'give up on a registry request after this long',
+        'give up on one image look-up after this long, all its tries and Retry-After waits included; after 3 failed requests in a row to one registry, its other images fail at once as unreachable',
       ).default('20'),
     );
 }

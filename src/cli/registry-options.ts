@@ -13,6 +13,7 @@ import {
 } from '../registry/credentials/credential-providers.ts';
 import { createRegistryClient, type RegistryClient } from '../registry/create-image-resolver.ts';
 import { defaultRegistryConfig, type RegistryConfig } from '../registry/registry-config.ts';
+import { MAX_TIMER_MS } from './timer-limit.ts';
 import type { CliIo } from './io.ts';
 import type { RegistryCliOptions } from './registry-flags.ts';
 
@@ -39,9 +40,14 @@ export async function registryConfigFromOptions(
   overrides: Partial<RegistryConfig> = {},
 ): Promise<RegistryConfig> {
   const timeoutSeconds = Number(options.registryTimeout ?? '20');
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+  // Node timers hold at most 2^31-1 ms (about 24.8 days); a larger value would silently become 1 ms.
+  if (
+    !Number.isFinite(timeoutSeconds) ||
+    timeoutSeconds < 0.001 ||
+    timeoutSeconds * 1000 > MAX_TIMER_MS
+  ) {
     throw new UsageError(
-      `--registry-timeout must be a positive number of seconds, not ${JSON.stringify(options.registryTimeout)}`,
+      `--registry-timeout takes a number of seconds from 0.001 to ${MAX_TIMER_MS / 1000}, not ${JSON.stringify(options.registryTimeout)}`,
     );
   }
   const insecure = options.insecureRegistry ?? [];
@@ -57,6 +63,8 @@ export async function registryConfigFromOptions(
     insecureRegistries: insecure,
     extraCaCertificates,
     requestTimeoutMs: Math.round(timeoutSeconds * 1000),
+    // --registry-timeout bounds a whole look-up, retries and Retry-After waits included (F-12).
+    lookupDeadlineMs: Math.round(timeoutSeconds * 1000),
     connectTimeoutMs: Math.min(5_000, Math.round(timeoutSeconds * 1000)),
     userAgent: `kube-fresh (+https://github.com/kube-fresh/kube-fresh)`,
     ...overrides,

@@ -5,7 +5,15 @@ import type { Digest } from './digest.ts';
 import type { ImageReference } from './image-reference.ts';
 
 export type RegistryFailureKind =
-  'not-found' | 'unauthorized' | 'forbidden' | 'rate-limited' | 'unreachable' | 'tls' | 'protocol';
+  | 'not-found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'unreachable'
+  | 'tls'
+  | 'protocol'
+  /** The reference passes the grammar but names no reachable endpoint (port > 65535, bad IPv6). */
+  | 'invalid-reference';
 
 export interface RegistryFailure {
   readonly kind: RegistryFailureKind;

@@ -109,12 +109,9 @@ export class HttpImageResolver implements ImageResolver {
     if (response.status === 200) {
       const digest = response.headers['docker-content-digest'];
       const mediaType = manifestMediaType(response.headers['content-type'], undefined);
-      if (
-        digest !== undefined &&
-        isDigest(digest) &&
-        mediaType !== undefined &&
-        mediaType !== 'application/json'
-      ) {
+      // Only a manifest content type makes the digest header believable (F-19): a login page or
+      // a proxy's error with a digest-looking header falls through to GET, which checks the bytes.
+      if (digest !== undefined && isDigest(digest) && isManifestMediaType(mediaType)) {
         return this.resolved(ref, {
           digest,
           mediaType,
@@ -150,6 +147,13 @@ export class HttpImageResolver implements ImageResolver {
     const mediaType = manifestMediaType(headers['content-type'], parsed.value);
     if (mediaType === undefined)
       return failure('protocol', ref.domain, ref.path, `${tag}: the manifest has no media type`);
+    if (!isManifestMediaType(mediaType))
+      return failure(
+        'protocol',
+        ref.domain,
+        ref.path,
+        `${tag}: the registry answered with ${printable(mediaType)}, not an image manifest or index`,
+      );
     const digest = announced !== undefined && isDigest(announced) ? announced : sha256Digest(body);
     this.content.set(
       digestKey(ref, digest),
@@ -231,7 +235,7 @@ export class HttpImageResolver implements ImageResolver {
     result: Extract<SessionResult, { ok: true }>,
   ): { ok: false; failure: Extract<TagResolution, { ok: false }>['failure'] } {
     const { status, body, headers } = result.response;
-    const detail = registryErrorText(body);
+    const detail = this.session.redact(registryErrorText(body));
     const suffix = detail === '' ? '' : ` (${detail})`;
     if (status === 404)
       return failure(
@@ -271,6 +275,17 @@ export class HttpImageResolver implements ImageResolver {
       status,
     );
   }
+}
+
+const ACCEPTED_MEDIA_TYPES: ReadonlySet<string> = new Set(Object.values(MEDIA_TYPES));
+
+function isManifestMediaType(mediaType: string | undefined): mediaType is string {
+  return mediaType !== undefined && ACCEPTED_MEDIA_TYPES.has(mediaType);
+}
+
+/** A server-chosen string, cut short and stripped of control characters, for a message. */
+function printable(text: string): string {
+  return JSON.stringify(text.slice(0, 100));
 }
 
 function contentLength(headers: Readonly<Record<string, string | undefined>>): number | undefined {

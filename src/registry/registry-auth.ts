@@ -5,7 +5,7 @@
 
 import type { CredentialSource } from '../core/tag-resolution.ts';
 import { credentialIdentity, type Credential } from './credentials/credential.ts';
-import type { RegistryTransport } from './registry-transport.ts';
+import { hostOf, originOf, type RegistryTransport } from './registry-transport.ts';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.ts';
 
 /** How a registry wants to be authenticated, learned from its 401 challenge. */
@@ -40,6 +40,8 @@ export class RegistryAuth {
   constructor(
     private readonly transport: RegistryTransport,
     private readonly now: () => number = Date.now,
+    /** Every token received is added here, so that no message can repeat it. */
+    private readonly secrets: Set<string> = new Set(),
   ) {}
 
   /** The challenge for a registry, pinging `/v2/` the first time (concurrent callers share it). */
@@ -79,11 +81,12 @@ export class RegistryAuth {
   }
 
   /** Forgets the token for this pull so the next `authorize` fetches a new one. */
-  invalidate(repository: string, credential: Credential | undefined): void {
+  invalidate(registry: string, repository: string, credential: Credential | undefined): void {
     const scope = `|repository:${repository}:pull|`;
     const identity = `|${credentialIdentity(credential)}`;
     for (const key of this.tokens.keys()) {
-      if (key.includes(scope) && key.endsWith(identity)) this.tokens.delete(key);
+      if (key.startsWith(`${registry}|`) && key.includes(scope) && key.endsWith(identity))
+        this.tokens.delete(key);
     }
   }
 
@@ -110,8 +113,9 @@ export class RegistryAuth {
         message: `${registry} requires a login and no credential matched it`,
       };
     }
-    if (!this.mayCarryCredentials(this.transport.endpoint(registry), registry)) {
-      return insecureCredentialRefusal(registry, credential.source);
+    const endpoint = this.transport.endpoint(registry);
+    if (!this.mayCarryCredentials(endpoint)) {
+      return insecureCredentialRefusal(`${registry}`, endpoint, credential.source);
     }
     const basic = Buffer.from(`${credential.username}:${credential.password ?? ''}`).toString(
       'base64',
@@ -125,7 +129,10 @@ export class RegistryAuth {
     scope: string,
     credential: Credential | undefined,
   ): Promise<AuthResult> {
+    // The registry is part of the key: a token minted for A must never be sent to B, even when B's
+    // challenge copies A's realm and service and the credential identity is the same (F-7).
     const key = [
+      registry,
       challenge.realm,
       challenge.service ?? '',
       scope,
@@ -154,8 +161,12 @@ export class RegistryAuth {
     const withSecret =
       credential !== undefined &&
       (credential.username !== undefined || credential.identityToken !== undefined);
-    if (withSecret && !this.mayCarryCredentials(challenge.realm, registry))
-      return insecureCredentialRefusal(registry, credential.source);
+    if (withSecret && !this.mayCarryCredentials(challenge.realm))
+      return insecureCredentialRefusal(
+        `the token service of ${registry}`,
+        challenge.realm,
+        credential.source,
+      );
     this.tokenRequests.set(challenge.realm, (this.tokenRequests.get(challenge.realm) ?? 0) + 1);
     const request = buildTokenRequest(challenge, scope, withSecret ? credential : undefined);
     const result = await this.transport.send(registry, request);
@@ -191,13 +202,19 @@ export class RegistryAuth {
         message: `the token service of ${registry} sent no token`,
       };
     const lifetimeMs = Math.max(token.expiresIn * 1000 - EXPIRY_MARGIN_MS, 1_000);
+    this.secrets.add(token.token);
     this.tokens.set(key, { token: token.token, expiresAt: this.now() + lifetimeMs });
     return { ok: true, header: `Bearer ${token.token}` };
   }
 
-  /** Credentials go over TLS, or over HTTP only to loopback or registries the user marked insecure. */
-  private mayCarryCredentials(url: string, registry: string): boolean {
-    return url.startsWith('https://') || this.transport.allowsCredentialsOverHttp(registry);
+  /**
+   * Credentials go over TLS, or over HTTP only to a host that is itself loopback or named in
+   * --insecure-registry: for a token realm that is the realm's own host, not the registry's (F-6).
+   */
+  private mayCarryCredentials(url: string): boolean {
+    if (url.startsWith('https://')) return true;
+    const host = hostOf(url);
+    return host !== undefined && this.transport.allowsPlainHttpTo(host);
   }
 }
 
@@ -270,11 +287,12 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function insecureCredentialRefusal(registry: string, source: CredentialSource): AuthResult {
+function insecureCredentialRefusal(who: string, url: string, source: CredentialSource): AuthResult {
+  const host = hostOf(url) ?? url;
   return {
     ok: false,
     kind: 'unauthorized',
-    message: `not sending the credential from ${source.detail} to ${registry} over plain HTTP; use TLS or --insecure-registry ${registry}`,
+    message: `not sending the credential from ${source.detail} to ${who} at ${originOf(url)} over plain HTTP; use TLS, or --insecure-registry ${host} if you trust that host`,
   };
 }
 

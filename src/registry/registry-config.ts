@@ -17,6 +17,16 @@ export interface RegistryConfig {
   readonly connectTimeoutMs: number;
   /** Whole-request deadline, headers and body included. */
   readonly requestTimeoutMs: number;
+  /**
+   * Budget for one manifest look-up across all its tries and Retry-After waits (F-12): no try
+   * starts, and no wait is taken, past it.
+   */
+  readonly lookupDeadlineMs: number;
+  /**
+   * After this many failed requests in a row to one registry (timeouts, refused connections), its
+   * remaining requests fail at once as unreachable instead of each waiting out its timeout.
+   */
+  readonly breakerThreshold: number;
   readonly maxConcurrencyPerRegistry: number;
   /** How long a tag → digest answer is reused. Content addressed by digest is cached for good. */
   readonly tagCacheTtlMs: number;
@@ -32,6 +42,8 @@ export function defaultRegistryConfig(overrides: Partial<RegistryConfig> = {}): 
     extraCaCertificates: [],
     connectTimeoutMs: 5_000,
     requestTimeoutMs: 20_000,
+    lookupDeadlineMs: 20_000,
+    breakerThreshold: 3,
     maxConcurrencyPerRegistry: 16,
     tagCacheTtlMs: 30_000,
     retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 30_000 },

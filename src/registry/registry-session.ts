@@ -14,13 +14,16 @@ import {
 } from './credentials/credential.ts';
 import { parseRateLimit, type RateLimitState } from './rate-limit.ts';
 import { isInvalidTokenChallenge, RegistryAuth } from './registry-auth.ts';
+import { endpointProblem } from './registry-endpoint.ts';
+import { basicCredentialSecrets, redactSecrets } from '../core/redact-secrets.ts';
 import type { RegistryConfig } from './registry-config.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs, sleep } from './retry-policy.ts';
-import type {
-  HttpRequest,
-  HttpResponse,
-  RegistryTransport,
-  TransportResult,
+import {
+  originOf,
+  type HttpRequest,
+  type HttpResponse,
+  type RegistryTransport,
+  type TransportResult,
 } from './registry-transport.ts';
 
 export type SessionResult =
@@ -37,6 +40,7 @@ export interface SessionDeps {
   readonly config: RegistryConfig;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  readonly now?: () => number;
 }
 
 export class RegistrySession {
@@ -44,22 +48,40 @@ export class RegistrySession {
   /** Latest pull-quota headers seen, by registry. */
   readonly rateLimits = new Map<string, RateLimitState>();
   private readonly credentialCache = new Map<string, Promise<readonly Credential[]>>();
+  /** Every password, token and `user:password` form this session has held: never shown. */
+  private readonly secrets = new Set<string>();
 
   constructor(private readonly deps: SessionDeps) {
-    this.auth = new RegistryAuth(deps.transport);
+    this.auth = new RegistryAuth(deps.transport, Date.now, this.secrets);
+  }
+
+  /** `text` (e.g. a registry's error message) with every secret this session knows redacted (F-13). */
+  redact(text: string): string {
+    return redactSecrets(text, this.secrets);
   }
 
   /** Sends `req` for a pull of `repository` (the path, e.g. `library/nginx`). */
   async send(registry: string, repository: string, req: HttpRequest): Promise<SessionResult> {
+    const problem = endpointProblem(registry);
+    if (problem !== undefined) return failure('invalid-reference', registry, repository, problem);
     const candidates = await this.credentialsFor(registry, repository);
+    const deadlineAt = this.now() + this.deps.config.lookupDeadlineMs;
     let last: SessionResult | undefined;
     for (const credential of candidates.length > 0 ? candidates : [undefined]) {
-      last = await this.sendAs(registry, repository, req, credential);
+      last = await this.sendAs(registry, repository, req, credential, deadlineAt);
       const retryWithNext =
         !last.ok && (last.failure.kind === 'unauthorized' || last.failure.kind === 'forbidden');
-      if (!retryWithNext) return last;
+      if (!retryWithNext) return this.redacted(last);
     }
-    return last ?? failure('protocol', registry, repository, 'no request was sent');
+    return this.redacted(last ?? failure('protocol', registry, repository, 'no request was sent'));
+  }
+
+  private redacted(result: SessionResult): SessionResult {
+    if (result.ok) return result;
+    return {
+      ok: false,
+      failure: { ...result.failure, message: this.redact(result.failure.message) },
+    };
   }
 
   private async sendAs(
@@ -67,6 +89,7 @@ export class RegistrySession {
     repository: string,
     req: HttpRequest,
     credential: Credential | undefined,
+    deadlineAt: number,
   ): Promise<SessionResult> {
     let retriedAuth = false;
     for (;;) {
@@ -74,7 +97,7 @@ export class RegistrySession {
       if (!auth.ok) return failure(auth.kind, registry, repository, auth.message);
       const headers =
         auth.header === undefined ? req.headers : { ...req.headers, authorization: auth.header };
-      const sent = await this.withRetries(registry, { ...req, headers });
+      const sent = await this.sendFollowingRedirects(registry, { ...req, headers }, deadlineAt);
       if (!sent.ok) return failure(sent.failure.kind, registry, repository, sent.failure.message);
       const { response } = sent;
       if (response.status === 401 && !retriedAuth) {
@@ -107,27 +130,91 @@ export class RegistrySession {
     const challenge = response.headers['www-authenticate'];
     if (sentHeader === undefined) return this.auth.learn(registry, challenge).scheme !== 'none';
     if (!isInvalidTokenChallenge(challenge)) return false;
-    this.auth.invalidate(repository, credential);
+    this.auth.invalidate(registry, repository, credential);
     return true;
   }
 
-  private async withRetries(registry: string, req: HttpRequest): Promise<TransportResult> {
+  /**
+   * Follows up to MAX_REDIRECTS 301/302/303/307/308 answers to GET and HEAD (registry.k8s.io
+   * answers every manifest request with 307). Authorization is dropped for good once a hop leaves
+   * the origin it was meant for, as Go's net/http, containerd and docker do, and a hop to plain
+   * HTTP is refused unless its host is loopback or named in --insecure-registry. The final answer
+   * is checked by the caller exactly as a direct one (digest, body, content type).
+   */
+  private async sendFollowingRedirects(
+    registry: string,
+    req: HttpRequest,
+    deadlineAt: number,
+  ): Promise<TransportResult | { ok: false; failure: RedirectFailure }> {
+    const { transport } = this.deps;
+    let current = req;
+    for (let hop = 0; ; hop++) {
+      const sent = await this.withRetries(registry, current, deadlineAt);
+      if (!sent.ok) return sent;
+      const { status, headers } = sent.response;
+      const location = headers.location;
+      if (!REDIRECT_STATUSES.has(status) || location === undefined) return sent;
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sent;
+      const from = transport.urlFor(registry, current.target);
+      if (hop >= MAX_REDIRECTS)
+        return redirectFailure(
+          `more than ${MAX_REDIRECTS} redirects, the last from ${originOf(from)}`,
+        );
+      let next: URL;
+      try {
+        next = new URL(location, from);
+      } catch {
+        return redirectFailure(`${originOf(from)} redirected to an invalid location`);
+      }
+      if (next.protocol !== 'https:' && next.protocol !== 'http:')
+        return redirectFailure(`${originOf(from)} redirected to a ${next.protocol} URL`);
+      if (next.protocol === 'http:' && !transport.allowsPlainHttpTo(next.host))
+        return redirectFailure(
+          `${originOf(from)} redirected to plain HTTP at ${next.origin}; not following (only loopback and --insecure-registry hosts may use HTTP)`,
+        );
+      const sameOrigin = next.origin === originOf(from);
+      current = {
+        ...current,
+        target: next.toString(),
+        headers: sameOrigin ? current.headers : withoutAuthorization(current.headers),
+      };
+    }
+  }
+
+  /**
+   * Tries up to `retry.attempts` times, but never past the look-up's deadline: each try gets only
+   * the time left, and a backoff or Retry-After wait that would end past it is not taken (F-12).
+   */
+  private async withRetries(
+    registry: string,
+    req: HttpRequest,
+    deadlineAt: number,
+  ): Promise<TransportResult> {
     const { retry } = this.deps.config;
     const pause = this.deps.sleep ?? sleep;
     for (let attempt = 1; ; attempt++) {
-      const result = await this.deps.transport.send(registry, req);
+      const timeoutMs = Math.max(1, deadlineAt - this.now());
+      const result = await this.deps.transport.send(registry, { ...req, timeoutMs });
       const last = attempt >= retry.attempts;
       if (!result.ok) {
         if (!result.failure.retryable || last) return result;
-        await pause(backoffDelayMs(retry, attempt, this.deps.random));
+        const wait = backoffDelayMs(retry, attempt, this.deps.random);
+        if (this.now() + wait >= deadlineAt) return result;
+        await pause(wait);
         continue;
       }
       this.recordRateLimit(registry, result.response);
       if (!isRetryableStatus(result.response.status) || last) return result;
       const retryAfter = parseRetryAfterMs(result.response.headers['retry-after']);
       if (retryAfter !== undefined && retryAfter > retry.maxRetryAfterMs) return result;
-      await pause(retryAfter ?? backoffDelayMs(retry, attempt, this.deps.random));
+      const wait = retryAfter ?? backoffDelayMs(retry, attempt, this.deps.random);
+      if (this.now() + wait >= deadlineAt) return result;
+      await pause(wait);
     }
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
   }
 
   private recordRateLimit(registry: string, response: HttpResponse): void {
@@ -142,11 +229,37 @@ export class RegistrySession {
     const key = `${registry}/${repository}`;
     let pending = this.credentialCache.get(key);
     if (pending === undefined) {
-      pending = this.deps.credentials.credentialsFor(registry, `${registry}/${repository}`);
+      pending = this.deps.credentials
+        .credentialsFor(registry, `${registry}/${repository}`)
+        .then((found) => {
+          for (const c of found) {
+            for (const secret of basicCredentialSecrets(c.username, c.password))
+              this.secrets.add(secret);
+            if (c.identityToken !== undefined) this.secrets.add(c.identityToken);
+            if (c.registryToken !== undefined) this.secrets.add(c.registryToken);
+          }
+          return found;
+        });
       this.credentialCache.set(key, pending);
     }
     return pending;
   }
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+interface RedirectFailure {
+  readonly kind: 'protocol';
+  readonly message: string;
+}
+
+function withoutAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'authorization'));
+}
+
+function redirectFailure(message: string): { ok: false; failure: RedirectFailure } {
+  return { ok: false, failure: { kind: 'protocol', message } };
 }
 
 export function failure(
@@ -168,7 +281,8 @@ function deniedMessage(response: HttpResponse, credential: Credential | undefine
       ? 'anonymous access'
       : `the credential from ${credential.source.detail}`;
   const detail = registryErrorText(response.body);
-  return `${response.status === 401 ? 'unauthorized' : 'forbidden'}: the registry refused ${who}${detail === '' ? '' : ` (${detail})`}`;
+  // No "unauthorized:" prefix: the failure kind already says it wherever this is shown.
+  return `the registry refused ${who}${detail === '' ? '' : ` (${detail})`}`;
 }
 
 /** The first `errors[].code: message` of a distribution error body, if there is one. */

@@ -8,6 +8,7 @@
 import { rootCertificates } from 'node:tls';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RegistryConfig } from './registry-config.ts';
+import { API_HOSTS } from './registry-endpoint.ts';
 import { HttpAgents, sendHttp } from './send-http.ts';
 
 export interface HttpResponse {
@@ -17,7 +18,7 @@ export interface HttpResponse {
 }
 
 export interface TransportFailure {
-  readonly kind: 'unreachable' | 'tls';
+  readonly kind: 'unreachable' | 'tls' | 'protocol';
   readonly message: string;
   readonly retryable: boolean;
 }
@@ -32,19 +33,17 @@ export interface HttpRequest {
   readonly target: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
+  /** This try's whole-request deadline, when shorter than the configured one (a look-up's rest). */
+  readonly timeoutMs?: number;
 }
-
-/** Registries whose API lives on another host than their name. */
-const API_HOSTS: Readonly<Record<string, string>> = {
-  'docker.io': 'registry-1.docker.io',
-  'index.docker.io': 'registry-1.docker.io',
-};
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export class RegistryTransport {
   private readonly limits = new Map<string, LimitFunction>();
   private readonly schemes = new Map<string, 'https' | 'http'>();
+  /** Failed requests in a row by registry, and the failure that opened its breaker. */
+  private readonly breakers = new Map<string, { failures: number; opened?: TransportFailure }>();
   private readonly agents: HttpAgents;
   /** Requests sent, by registry: for reports and benchmarks. */
   readonly requestCounts = new Map<string, number>();
@@ -66,13 +65,43 @@ export class RegistryTransport {
   async send(registry: string, req: HttpRequest): Promise<TransportResult> {
     const limit = this.limitFor(registry);
     return limit(async () => {
-      const first = await this.attempt(registry, req);
-      const relative = req.target.startsWith('/');
-      if (first.ok || !first.plainHttp || !relative || !this.mayUseHttp(registry))
-        return first.result;
-      this.schemes.set(registry, 'http');
-      return (await this.attempt(registry, req)).result;
+      const skipped = this.openBreaker(registry);
+      if (skipped !== undefined) return skipped;
+      const result = await this.attemptWithSchemeFallback(registry, req);
+      this.recordOutcome(registry, result);
+      return result;
     });
+  }
+
+  private async attemptWithSchemeFallback(
+    registry: string,
+    req: HttpRequest,
+  ): Promise<TransportResult> {
+    const first = await this.attempt(registry, req);
+    const relative = req.target.startsWith('/');
+    if (first.ok || !first.plainHttp || !relative || !this.mayUseHttp(registry))
+      return first.result;
+    this.schemes.set(registry, 'http');
+    return (await this.attempt(registry, req)).result;
+  }
+
+  /** A registry whose breaker is open fails at once: a hung registry must not cost every tag a timeout. */
+  private openBreaker(registry: string): TransportResult | undefined {
+    const opened = this.breakers.get(registry)?.opened;
+    if (opened === undefined) return undefined;
+    const message = `not tried: ${this.config.breakerThreshold} requests in a row failed, the last: ${opened.message}`;
+    return { ok: false, failure: { kind: 'unreachable', message, retryable: false } };
+  }
+
+  private recordOutcome(registry: string, result: TransportResult): void {
+    const state = this.breakers.get(registry) ?? { failures: 0 };
+    if (result.ok || result.failure.kind !== 'unreachable' || !result.failure.retryable) {
+      if (result.ok) state.failures = 0;
+    } else {
+      state.failures += 1;
+      if (state.failures >= this.config.breakerThreshold) state.opened ??= result.failure;
+    }
+    this.breakers.set(registry, state);
   }
 
   isInsecure(registry: string): boolean {
@@ -80,35 +109,58 @@ export class RegistryTransport {
     return this.config.insecureRegistries.some((entry) => entry === registry || entry === bare);
   }
 
-  /** True when credentials may travel to this registry: TLS, or a host the user trusts with HTTP. */
-  allowsCredentialsOverHttp(registry: string): boolean {
-    return this.isInsecure(registry) || isLoopback(registry);
-  }
-
   close(): Promise<void> {
     this.agents.destroy();
     return Promise.resolve();
+  }
+
+  /** The absolute URL a request target means for this registry (its endpoint, as of now). */
+  urlFor(registry: string, target: string): string {
+    return target.startsWith('/') ? this.endpoint(registry) + target : target;
+  }
+
+  /** Whether plain HTTP may be used with `host` at all: loopback or named in --insecure-registry. */
+  allowsPlainHttpTo(host: string): boolean {
+    return this.isInsecure(host) || isLoopback(host);
   }
 
   private async attempt(
     registry: string,
     req: HttpRequest,
   ): Promise<{ ok: boolean; plainHttp: boolean; result: TransportResult }> {
-    const url = req.target.startsWith('/') ? this.endpoint(registry) + req.target : req.target;
+    const url = this.urlFor(registry, req.target);
     this.requestCounts.set(registry, (this.requestCounts.get(registry) ?? 0) + 1);
+    const requestTimeoutMs = Math.max(
+      1,
+      Math.min(req.timeoutMs ?? this.config.requestTimeoutMs, this.config.requestTimeoutMs),
+    );
+    const connectTimeoutMs = Math.min(this.config.connectTimeoutMs, requestTimeoutMs);
     try {
       const response = await sendHttp(url, req, {
-        agent: this.agents.pick(url, this.isInsecure(registry)),
+        agent: this.agents.pick(url, this.skipsVerification(registry, url)),
         userAgent: this.config.userAgent,
-        connectTimeoutMs: this.config.connectTimeoutMs,
-        requestTimeoutMs: this.config.requestTimeoutMs,
+        connectTimeoutMs,
+        requestTimeoutMs,
         maxBytes: MAX_RESPONSE_BYTES,
       });
       return { ok: true, plainHttp: false, result: { ok: true, response } };
     } catch (error) {
-      const failure = classifyError(error, url, this.config);
+      const failure = classifyError(error, url, { connectTimeoutMs, requestTimeoutMs });
       return { ok: false, plainHttp: isPlainHttpAnswer(error), result: { ok: false, failure } };
     }
+  }
+
+  /**
+   * TLS verification is skipped only for hosts the user named in --insecure-registry: the
+   * registry's own endpoint, or another host (a token realm, a redirect target) named itself.
+   */
+  private skipsVerification(registry: string, url: string): boolean {
+    const host = hostOf(url);
+    if (host === undefined) return false;
+    return (
+      this.isInsecure(host) ||
+      (host === hostOf(this.endpoint(registry)) && this.isInsecure(registry))
+    );
   }
 
   private mayUseHttp(registry: string): boolean {
@@ -171,9 +223,29 @@ const TLS_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
-function classifyError(error: unknown, url: string, config: RegistryConfig): TransportFailure {
+const PROTOCOL_CODES = new Set([
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+  'HPE_INVALID_HEADER_TOKEN',
+  'HPE_INVALID_CONSTANT',
+  'HPE_HEADER_OVERFLOW',
+  'HPE_INVALID_CHUNK_SIZE',
+  'HPE_INVALID_CONTENT_LENGTH',
+  'HPE_UNEXPECTED_CONTENT_LENGTH',
+  'HPE_INVALID_TRANSFER_ENCODING',
+  'HPE_INVALID_STATUS',
+  'HPE_INVALID_VERSION',
+]);
+
+function classifyError(
+  error: unknown,
+  url: string,
+  config: { readonly connectTimeoutMs: number; readonly requestTimeoutMs: number },
+): TransportFailure {
   const codes = errorCodes(error);
-  const origin = new URL(url).origin;
+  const origin = originOf(url);
   const tlsCode = codes.find(
     (code) => TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code === 'EPROTO',
   );
@@ -204,10 +276,37 @@ function classifyError(error: unknown, url: string, config: RegistryConfig): Tra
   }
   if (code === 'KF_RESPONSE_TOO_LARGE') {
     return {
-      kind: 'unreachable',
+      kind: 'protocol',
       message: `${origin} sent more than ${MAX_RESPONSE_BYTES} bytes`,
       retryable: false,
     };
   }
+  // The server answered, but with something HTTP cannot carry (a header with CR/LF or non-Latin-1
+  // text, e.g. a hostile token echoed into our next request): a protocol problem, not a network one.
+  if (PROTOCOL_CODES.has(code)) {
+    return {
+      kind: 'protocol',
+      message: `${origin} sent something HTTP cannot carry (${code})`,
+      retryable: false,
+    };
+  }
   return { kind: 'unreachable', message: `cannot reach ${origin} (${code})`, retryable: true };
+}
+
+/** The origin for messages; never throws (the URL may be the very thing that failed to parse). */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url.replace(/^([a-z]+:\/\/[^/?#]*).*$/s, '$1');
+  }
+}
+
+/** `host[:port]` of an absolute URL as written in references (`[::1]:5000`), or undefined. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }

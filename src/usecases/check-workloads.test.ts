@@ -282,3 +282,33 @@ describe('explainWorkload', () => {
     assert.equal(c?.pods.find((p) => p.pod === 'web-a')?.events[0]?.kind, 'cached');
   });
 });
+
+describe('checkWorkloads with an image no URL can carry (F-1)', () => {
+  it('judges that one container unknown (invalid-reference) and still reports the rest', async () => {
+    const { createRegistryClient } = await import('../registry/create-image-resolver.ts');
+    const { defaultRegistryConfig } = await import('../registry/registry-config.ts');
+    const { NO_CREDENTIALS } = await import('../registry/credentials/credential-providers.ts');
+    // The real HTTP resolver: the image is refused before any request, so nothing is contacted.
+    const client = createRegistryClient(defaultRegistryConfig({}), NO_CREDENTIALS);
+    const evil = { ...pod('evil', 'node-a', '', 'registry.example.com:65536/app:1'), uid: 'e' };
+    const v6 = { ...pod('v6', 'node-a', '', '[fffff]:5000/a:dev'), uid: 'f' };
+    const reader = new FakeClusterReader({ pods: [evil, v6], nodes: [node('node-a')] });
+    try {
+      const report = await checkWorkloads(
+        { reader, openRegistry: () => Promise.resolve(client) },
+        {},
+      );
+      const replicas = report.workloads.flatMap((w) => w.replicas);
+      assert.equal(replicas.length, 2);
+      for (const replica of replicas) {
+        assert.equal(replica.verdict.verdict, 'unknown');
+        assert.equal(
+          (replica.verdict as { failureKind?: string }).failureKind,
+          'invalid-reference',
+        );
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});

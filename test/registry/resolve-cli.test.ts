@@ -263,7 +263,7 @@ describe('kube-fresh resolve (built binary, real registries)', () => {
       env: { HOME: home },
     });
     assert.equal(timeout.code, 2);
-    assert.match(timeout.stderr, /--registry-timeout must be a positive number/);
+    assert.match(timeout.stderr, /--registry-timeout takes a number of seconds/);
     const insecure = await runCli(['resolve', '--insecure-registry', 'http://x/y', 'x:y'], {
       env: { HOME: home },
     });

@@ -28,12 +28,28 @@ export interface Fault {
   readonly replaceBody?: string;
   /** Never answer (to trigger client timeouts). */
   readonly hang?: boolean;
+  /** An answer computed from the request (e.g. one that echoes its Authorization header). */
+  readonly respondWith?: (req: IncomingMessage) => {
+    readonly status: number;
+    readonly headers?: Record<string, string>;
+    readonly body?: string;
+  };
+  /** Answer with a redirect (307 unless given) to the location built from the request path. */
+  readonly redirect?: { readonly status?: number; readonly location: (path: string) => string };
+}
+
+export interface ProxiedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly at: number;
+  /** The Authorization header the client sent, if any. */
+  readonly authorization: string | undefined;
 }
 
 export interface FaultProxy {
   /** `127.0.0.1:PORT`, to use as the registry host in references. */
   readonly host: string;
-  readonly requests: Array<{ method: string; path: string; at: number }>;
+  readonly requests: ProxiedRequest[];
   add(fault: Fault): void;
   stop(): Promise<void>;
 }
@@ -42,14 +58,30 @@ const isManifest = (_method: string, path: string): boolean => /^\/v2\/.+\/manif
 
 export async function startFaultProxy(upstreamHost: string): Promise<FaultProxy> {
   const faults: Fault[] = [];
-  const requests: Array<{ method: string; path: string; at: number }> = [];
+  const requests: ProxiedRequest[] = [];
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
-    requests.push({ method, path, at: performance.now() + performance.timeOrigin });
+    requests.push({
+      method,
+      path,
+      at: performance.now() + performance.timeOrigin,
+      authorization: req.headers.authorization,
+    });
     const fault = faults.find((f) => (f.times ?? 1) > 0 && (f.match ?? isManifest)(method, path));
     if (fault !== undefined) fault.times = (fault.times ?? 1) - 1;
     if (fault?.hang) return;
+    if (fault?.respondWith !== undefined) {
+      const answer = fault.respondWith(req);
+      res.writeHead(answer.status, answer.headers);
+      res.end(method === 'HEAD' ? undefined : answer.body);
+      return;
+    }
+    if (fault?.redirect !== undefined) {
+      res.writeHead(fault.redirect.status ?? 307, { location: fault.redirect.location(path) });
+      res.end();
+      return;
+    }
     if (fault?.respond !== undefined) {
       res.writeHead(fault.respond.status, fault.respond.headers);
       res.end(method === 'HEAD' ? undefined : fault.respond.body);

@@ -68,7 +68,7 @@ describe('toClusterError', () => {
         type: 'aborted',
       }),
       'unreachable',
-      'cannot list Pods: the API server gave no answer in time',
+      'cannot list Pods: the API server did not answer in full within the request timeout',
     ],
     [
       'an untrusted certificate',
@@ -111,5 +111,24 @@ describe('toClusterError', () => {
     assert.equal(statusMessage({ message: 'n' }), 'n');
     assert.equal(statusMessage(''), undefined);
     assert.equal(statusMessage(undefined), undefined);
+  });
+});
+
+describe('secrets in cluster errors (F-13, F-14)', () => {
+  it('never shows a token an API answer repeats, nor a password in the server URL', () => {
+    const target = {
+      context: 'ctx',
+      server: 'https://admin:s3cretpw@127.0.0.1:1',
+      user: 'u',
+      namespace: 'default',
+      secrets: new Set(['plain-known-token-123']),
+    };
+    const body = JSON.stringify({
+      kind: 'Status',
+      message: 'denied (auth Bearer kubetoken-SECRET-xyz, also plain-known-token-123)',
+    });
+    const error = toClusterError(new ApiException(403, 'Forbidden', body, {}), 'list Pods', target);
+    assert.doesNotMatch(error.message, /kubetoken-SECRET-xyz|plain-known-token-123|s3cretpw/);
+    assert.match(error.message, /server https:\/\/admin:xxxxx@127\.0\.0\.1:1/);
   });
 });

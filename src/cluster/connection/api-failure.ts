@@ -4,7 +4,9 @@
 
 import { ApiException } from '@kubernetes/client-node';
 import { InputError } from '../../core/errors.ts';
+import { MAX_API_BODY_BYTES } from './api-transport.ts';
 import { ClusterError, type ClusterTarget } from '../cluster-error.ts';
+import { BadAnswerError } from '../read/list-pages.ts';
 
 const TLS_CODES =
   /^(ERR_TLS_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|ERR_SSL_|HOSTNAME_MISMATCH)/;
@@ -26,6 +28,8 @@ const NETWORK_CODES = new Set([
 export function toClusterError(error: unknown, action: string, target: ClusterTarget): Error {
   if (error instanceof ClusterError || error instanceof InputError) return error;
   if (error instanceof ApiException) return fromStatus(error, action, target);
+  const bad = badAnswer(error, action, target);
+  if (bad !== undefined) return bad;
   const failure = error as {
     name?: string;
     type?: string;
@@ -37,7 +41,7 @@ export function toClusterError(error: unknown, action: string, target: ClusterTa
   if (failure.name === 'AbortError' || failure.type === 'aborted') {
     return new ClusterError(
       'unreachable',
-      `cannot ${action}: the API server gave no answer in time`,
+      `cannot ${action}: the API server did not answer in full within the request timeout`,
       target,
       { cause: error },
     );
@@ -69,6 +73,36 @@ export function toClusterError(error: unknown, action: string, target: ClusterTa
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** A 2xx answer that is not what it should be (F-9, F-10, F-15): exit 3, not a crash. */
+function badAnswer(
+  error: unknown,
+  action: string,
+  target: ClusterTarget,
+): ClusterError | undefined {
+  if (error instanceof BadAnswerError)
+    return new ClusterError('bad-answer', `cannot ${action}: ${error.message}`, target, {
+      cause: error,
+    });
+  // JSON.parse on a 2xx body, in getJson or in client-node's ObjectSerializer: an HTML login page
+  // of a proxy, or a truncated answer. Not a bug of ours: exit 3, not 70 (F-9).
+  if (error instanceof SyntaxError)
+    return new ClusterError(
+      'bad-answer',
+      `cannot ${action}: the API server answered something that is not Kubernetes JSON`,
+      target,
+      { cause: error },
+    );
+  if ((error as { type?: unknown } | null)?.type === 'max-size') {
+    return new ClusterError(
+      'bad-answer',
+      `cannot ${action}: the API server sent more than ${MAX_API_BODY_BYTES / 1024 / 1024} MiB in one answer`,
+      target,
+      { cause: error },
+    );
+  }
+  return undefined;
 }
 
 function fromStatus(

@@ -3,11 +3,12 @@
 // request count, and client-go's retry of 429/5xx answers that carry Retry-After.
 
 import {
+  ResponseContext,
   wrapHttpLibrary,
   type HttpLibrary,
   type RequestContext,
-  type ResponseContext,
 } from '@kubernetes/client-node';
+import fetch from 'node-fetch';
 import type { RequestStats } from '../read/cluster-reader.ts';
 import type { RequestBudget } from './request-budget.ts';
 
@@ -21,6 +22,8 @@ export interface TransportSettings {
 }
 
 const MAX_RETRY_AFTER_SECONDS = 10;
+/** One API answer (a list page of 500 Pods is a few MB); an endless body stops here (F-15). */
+export const MAX_API_BODY_BYTES = 256 * 1024 * 1024;
 const MAX_LOG = 10_000;
 
 export class RequestRecorder {
@@ -60,6 +63,34 @@ export function budgetedHttpLibrary(
         await response.body.text().catch(() => undefined); // drain before retrying
         await new Promise((resolve) => setTimeout(resolve, wait * 1000));
       }
+    },
+  });
+}
+
+/**
+ * client-node's own fetch library, plus node-fetch's `size` cap: its library reads any body whole,
+ * so an endless answer grew to gigabytes before the timeout. An over-size body fails with
+ * node-fetch's `max-size` FetchError, which api-failure.ts reports.
+ */
+export function boundedFetchHttpLibrary(maxBytes = MAX_API_BODY_BYTES): HttpLibrary {
+  return wrapHttpLibrary({
+    async send(request: RequestContext): Promise<ResponseContext> {
+      const response = await fetch(request.getUrl(), {
+        method: request.getHttpMethod().toString(),
+        body: request.getBody() as string | URLSearchParams | undefined,
+        headers: request.getHeaders(),
+        signal: request.getSignal() as never,
+        agent: request.getAgent(),
+        size: maxBytes,
+      });
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      return new ResponseContext(response.status, headers, {
+        text: () => response.text(),
+        binary: () => response.buffer(),
+      });
     },
   });
 }

@@ -178,3 +178,90 @@ describe('ExecCredentialPlugin', () => {
     );
   });
 });
+
+describe('ExecCredentialPlugin against hostile plugins (F-8, F-13, F-15)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kube-fresh-exec-hostile-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function script(name: string, body: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, `#!/bin/bash\n${body}\n`);
+    await chmod(path, 0o755);
+    return path;
+  }
+  const base = (command: string, timeoutMs: number): ExecPluginSettings => ({
+    userName: 'u',
+    exec: {
+      command,
+      args: [],
+      env: [],
+      apiVersion: V1,
+      installHint: undefined,
+      provideClusterInfo: false,
+      interactiveMode: 'Never',
+    },
+    cluster: {
+      name: 'c',
+      server: 'https://k',
+      caData: undefined,
+      caFile: undefined,
+      insecureSkipTlsVerify: false,
+      tlsServerName: undefined,
+      proxyUrl: undefined,
+    },
+    target: { context: 'ctx', server: 'https://k' },
+    env: { PATH: process.env.PATH },
+    timeoutMs,
+  });
+
+  it('a wrapper whose grandchild holds the pipes is stopped at the timeout, grandchild included', async () => {
+    const pidFile = join(dir, 'grandchild.pid');
+    const command = await script('wrapper.sh', `sleep 1000 &\necho $! > ${pidFile}\nwait`);
+    await assert.rejects(
+      new ExecCredentialPlugin(base(command, 500)).credential(),
+      /gave no answer within 0.5 s/,
+    );
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    assert.ok(await gone(pid), `grandchild ${pid} still runs`);
+  });
+
+  it('a plugin that prints without end is stopped at the output cap', async () => {
+    const command = await script('flood.sh', 'yes ExecCredential');
+    await assert.rejects(
+      new ExecCredentialPlugin(base(command, 60_000)).credential(),
+      /printed more than 1048576 bytes on stdout/,
+    );
+  });
+
+  it('a failing plugin is not quoted: its stderr may hold the token', async () => {
+    const command = await script(
+      'leak.sh',
+      'echo "token kubetoken-SECRET-xyz expired" >&2\nexit 1',
+    );
+    await assert.rejects(
+      new ExecCredentialPlugin(base(command, 10_000)).credential(),
+      (error: unknown) => {
+        assert.ok(error instanceof ClusterError);
+        assert.match(error.message, /exited with 1/);
+        assert.doesNotMatch(error.message, /kubetoken-SECRET-xyz/);
+        return true;
+      },
+    );
+  });
+});
+
+/** Whether a process has ended (reaped by init after its group was killed); polls a while. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}

@@ -5,10 +5,10 @@
 // differs (process.env, no KUBERNETES_EXEC_INFO, no version check, one spawn per parallel
 // request, cache keyed by user name across files), so kube-fresh registers this one instead.
 
-import { spawn } from 'node:child_process';
 import { InputError } from '../../core/errors.ts';
 import { ClusterError, type ClusterTarget } from '../cluster-error.ts';
 import type { ClusterEntry, ExecConfig } from './kubeconfig-document.ts';
+import { MAX_CREDENTIAL_OUTPUT_BYTES, runBounded } from '../../registry/credentials/run-bounded.ts';
 
 const SUPPORTED_VERSIONS = [
   'client.authentication.k8s.io/v1',
@@ -91,41 +91,39 @@ export class ExecCredentialPlugin {
     return this.#parse(output);
   }
 
-  #spawn(): Promise<string> {
+  async #spawn(): Promise<string> {
     const { exec, env, timeoutMs } = this.#settings;
     const childEnv: Record<string, string> = {};
     for (const [name, value] of Object.entries(env))
       if (value !== undefined) childEnv[name] = value;
     for (const { name, value } of exec.env) childEnv[name] = value;
     childEnv.KUBERNETES_EXEC_INFO = JSON.stringify(this.#execInfo());
-    return new Promise((resolve, reject) => {
-      const child = spawn(exec.command, [...exec.args], {
-        env: childEnv,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(
-          error.code === 'ENOENT'
-            ? this.#failure(`executable ${exec.command} not found`, exec.installHint)
-            : this.#failure(error.message),
-        );
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        const detail = lastLine(Buffer.concat(stderr).toString('utf8'));
-        if (signal === 'SIGKILL')
-          reject(this.#failure(`gave no answer within ${timeoutMs / 1000} s`));
-        else if (code !== 0)
-          reject(this.#failure(`exited with ${code ?? signal}${detail ? `: ${detail}` : ''}`));
-        else resolve(Buffer.concat(stdout).toString('utf8'));
-      });
+    const outcome = await runBounded({
+      command: exec.command,
+      args: exec.args,
+      env: childEnv,
+      timeoutMs,
+      maxOutputBytes: MAX_CREDENTIAL_OUTPUT_BYTES,
     });
+    switch (outcome.kind) {
+      case 'not-started':
+        throw outcome.error.code === 'ENOENT'
+          ? this.#failure(`executable ${exec.command} not found`, exec.installHint)
+          : this.#failure(`could not be started (${outcome.error.code ?? 'error'})`);
+      case 'timed-out':
+        throw this.#failure(`gave no answer within ${timeoutMs / 1000} s`);
+      case 'too-much-output':
+        throw this.#failure(
+          `printed more than ${MAX_CREDENTIAL_OUTPUT_BYTES} bytes on ${outcome.stream} and was stopped`,
+        );
+      case 'exited':
+        // Its stderr is not quoted: a failing plugin may print the token it holds (F-13).
+        if (outcome.code !== 0)
+          throw this.#failure(
+            `exited with ${outcome.code ?? outcome.signal ?? 'an error'} (run it yourself to see its output, which is not shown here as it may hold a secret)`,
+          );
+        return outcome.stdout;
+    }
   }
 
   #execInfo(): Record<string, unknown> {
@@ -195,8 +193,4 @@ export class ExecCredentialPlugin {
       hint === undefined ? undefined : { hint },
     );
   }
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop()?.trim() ?? '';
 }

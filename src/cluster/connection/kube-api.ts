@@ -18,7 +18,8 @@ import {
 } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../core/errors.ts';
-import { budgetedHttpLibrary, RequestRecorder } from './api-transport.ts';
+import { basicCredentialSecrets, redactUrl } from '../../core/redact-secrets.ts';
+import { boundedFetchHttpLibrary, budgetedHttpLibrary, RequestRecorder } from './api-transport.ts';
 import type { ClusterTarget } from '../cluster-error.ts';
 import { ExecCredentialPlugin } from './exec-credential-plugin.ts';
 import type { ResolvedConnection } from './kubeconfig-loader.ts';
@@ -58,15 +59,22 @@ const TOKEN_FILE_REREAD_MS = 60_000;
 
 export function createKubeApi(connection: ResolvedConnection, settings: KubeApiSettings): KubeApi {
   const { cluster, user } = connection;
+  const secrets = new Set<string>([
+    ...(user.token === undefined ? [] : [user.token]),
+    ...basicCredentialSecrets(user.username, user.password),
+  ]);
   const target: ClusterTarget = {
     context: connection.contextName,
-    server: cluster.server,
+    // For messages and reports only: a password in the URL's userinfo is never shown (F-14).
+    server: redactUrl(cluster.server),
     user: user.name || 'anonymous',
     namespace: connection.namespace,
   };
+  // Not enumerable: the target is shown and serialised (`-o json`), its secrets never are.
+  Object.defineProperty(target, 'secrets', { value: secrets, enumerable: false });
   if (cluster.server.startsWith('http://') && !cluster.insecureSkipTlsVerify) {
     throw new InputError(
-      `cluster "${cluster.name}" has a plain-HTTP server ${cluster.server}; kube-fresh talks to API servers over HTTPS only`,
+      `cluster "${cluster.name}" has a plain-HTTP server ${redactUrl(cluster.server)}; kube-fresh talks to API servers over HTTPS only`,
     );
   }
   const credentials = ownCredentials(connection, target, settings);
@@ -100,6 +108,7 @@ export function createKubeApi(connection: ResolvedConnection, settings: KubeApiS
         (candidate.authProvider as { name?: string } | undefined)?.name === OWN_AUTH,
       applyAuthentication: async (_user, options) => {
         const found = await credentials.get();
+        if (found.token) secrets.add(found.token);
         // client-node types `options` as https or WebSocket options; both take these fields.
         const request = options as {
           headers?: Record<string, unknown>;
@@ -120,7 +129,7 @@ export function createKubeApi(connection: ResolvedConnection, settings: KubeApiS
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: kubeConfig },
     httpApi: budgetedHttpLibrary(
-      createConfiguration().httpApi,
+      boundedFetchHttpLibrary(),
       {
         budget: new RequestBudget(settings.budget),
         timeoutMs: settings.timeoutMs,

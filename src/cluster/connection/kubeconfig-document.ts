@@ -224,6 +224,8 @@ function stringRecord(value: unknown): Record<string, string> {
   );
 }
 
+/** The message without the source excerpt `yaml` appends (it may show a token), nor its `:` (F-20). */
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const line = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  return line.replace(/:\s*$/, '');
 }

@@ -51,6 +51,17 @@ describe('resolveConnection', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
+  it('reports a YAML error by position, without the excerpt (it may show a token) or a dangling colon', async () => {
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(broken, 'users:\n- name: u\n  user:\n    token: tok-SECRET-1: [x\n');
+    await assert.rejects(resolveConnection({ kubeconfigEnv: broken }), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.match(e.message, /is not valid YAML: .* at line 4, column \d+$/);
+      assert.doesNotMatch(e.message, /tok-SECRET-1/);
+      return true;
+    });
+  });
+
   it('merges KUBECONFIG files: the first to define a name or current-context wins', async () => {
     const resolved = await resolveConnection({ kubeconfigEnv: `${join(dir, 'nope')}:${a}:${b}` });
     assert.equal(resolved.contextName, 'shared');

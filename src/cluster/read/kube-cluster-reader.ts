@@ -122,7 +122,7 @@ export class KubeClusterReader implements ClusterReader {
       const mapped = toClusterError(error, action, this.#api.target);
       const refused =
         mapped instanceof ClusterError &&
-        ['forbidden', 'not-found', 'server-error'].includes(mapped.failure);
+        ['forbidden', 'not-found', 'server-error', 'bad-answer'].includes(mapped.failure);
       if (!refused) throw mapped;
       return { failure: mapped };
     }

@@ -11,7 +11,7 @@ import {
   type V1ServiceAccount,
 } from '@kubernetes/client-node';
 import type { KubeApi } from '../connection/kube-api.ts';
-import { listAllPages, PAGE_SIZE, type ListPage } from './list-pages.ts';
+import { BadAnswerError, listAllPages, PAGE_SIZE, type ListPage } from './list-pages.ts';
 import type { IntermediateOwner } from '../owner-resolution.ts';
 
 export interface PodListScope {
@@ -41,6 +41,7 @@ export function listPods(api: KubeApi, scope: PodListScope): Promise<V1Pod[]> {
  * rest are dropped as each page arrives: with 5,000 Pods that is most of the memory.
  */
 export function trimPod(pod: V1Pod): V1Pod {
+  checkPodShape(pod);
   const meta = pod.metadata ?? {};
   const spec = pod.spec;
   const trimContainers = <
@@ -88,6 +89,59 @@ export function trimPod(pod: V1Pod): V1Pod {
             ephemeralContainerStatuses: pod.status.ephemeralContainerStatuses,
           },
   };
+}
+
+/**
+ * The Pod fields the snapshot reads must have their API types: a list answered by a proxy or a
+ * broken aggregated API is otherwise a TypeError deep inside a verdict, exit 70 (F-9).
+ */
+function checkPodShape(pod: unknown): void {
+  const where = (path: string): string => {
+    const meta = isObject(pod) && isObject(pod.metadata) ? pod.metadata : {};
+    const name = typeof meta.name === 'string' ? `${String(meta.namespace)}/${meta.name}` : '?';
+    return `Pod ${name}: ${path}`;
+  };
+  const fail = (path: string, expected: string): never => {
+    throw new BadAnswerError(
+      `the API server sent a Pod list that is not valid: ${where(path)} is not ${expected}`,
+    );
+  };
+  if (!isObject(pod)) return fail('an item', 'an object');
+  const object = (value: unknown, path: string): Record<string, unknown> | undefined => {
+    if (value === undefined || value === null) return undefined;
+    return isObject(value) ? value : fail(path, 'an object');
+  };
+  const list = (value: unknown, path: string): readonly unknown[] => {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) return fail(path, 'a list');
+    value.forEach((item, i) => object(item, `${path}[${i}]`) ?? fail(`${path}[${i}]`, 'an object'));
+    return value;
+  };
+  const text = (value: unknown, path: string): void => {
+    if (value !== undefined && value !== null && typeof value !== 'string') fail(path, 'a string');
+  };
+  const meta = object(pod.metadata, 'metadata') ?? {};
+  for (const key of ['name', 'namespace', 'uid']) text(meta[key], `metadata.${key}`);
+  for (const [key, value] of Object.entries(object(meta.labels, 'metadata.labels') ?? {}))
+    text(value, `metadata.labels.${key}`);
+  list(meta.ownerReferences, 'metadata.ownerReferences');
+  const spec = object(pod.spec, 'spec') ?? {};
+  text(spec.nodeName, 'spec.nodeName');
+  list(spec.imagePullSecrets, 'spec.imagePullSecrets');
+  for (const key of ['containers', 'initContainers', 'ephemeralContainers']) {
+    list(spec[key], `spec.${key}`).forEach((c, i) => {
+      const container = c as Record<string, unknown>;
+      for (const field of ['name', 'image', 'imagePullPolicy'])
+        text(container[field], `spec.${key}[${i}].${field}`);
+    });
+  }
+  const status = object(pod.status, 'status') ?? {};
+  for (const key of ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'])
+    list(status[key], `status.${key}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const METADATA_ONLY = () =>

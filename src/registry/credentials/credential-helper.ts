@@ -2,8 +2,8 @@
 // to stdin, read `{"Username","Secret"}` from stdout. A `<token>` user means Secret is an identity
 // (refresh) token. "credentials not found" (exit 1 with that text) means no credential.
 
-import { spawn } from 'node:child_process';
 import type { Credential } from './credential.ts';
+import { MAX_CREDENTIAL_OUTPUT_BYTES, runBounded } from './run-bounded.ts';
 
 export interface HelperOptions {
   /** PATH used to find `docker-credential-<name>` (taken from the environment at the entry point). */
@@ -26,10 +26,11 @@ export async function runCredentialHelper(
   if (output.kind === 'failed') return output;
   if (output.code !== 0) {
     if (/credentials not found/i.test(output.stdout + output.stderr)) return { kind: 'not-found' };
-    // The helper's own output may echo what it was given; keep only its first line.
-    const detail =
-      firstLine(output.stderr) || firstLine(output.stdout) || `exit status ${output.code}`;
-    return { kind: 'failed', message: `${program} get failed: ${detail}` };
+    // Its output is not quoted: a failing helper may print the very secret it holds (F-13).
+    return {
+      kind: 'failed',
+      message: `${program} get failed with exit status ${output.code} (its output is not shown, as it may hold a secret)`,
+    };
   }
   return parseHelperOutput(program, output.stdout);
 }
@@ -66,47 +67,46 @@ type ProgramOutput =
   | { kind: 'exited'; code: number; stdout: string; stderr: string }
   | { kind: 'failed'; message: string };
 
-function runProgram(
+async function runProgram(
   program: string,
   input: string,
   options: HelperOptions,
 ): Promise<ProgramOutput> {
-  return new Promise((resolve) => {
-    const env = { PATH: options.path ?? '' };
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    // Not spawn's own `timeout`: its timer outlives a helper that failed to start.
-    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
-    timer.unref();
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      const reason = error.code === 'ENOENT' ? 'not found on PATH' : error.message;
-      resolve({ kind: 'failed', message: `credential helper ${program}: ${reason}` });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== null) {
-        resolve({
-          kind: 'failed',
-          message: `credential helper ${program} was stopped (${signal}); it took longer than ${options.timeoutMs} ms?`,
-        });
-        return;
-      }
-      resolve({
-        kind: 'exited',
-        code: code ?? 1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-    child.stdin.on('error', () => undefined); // a helper that exits early closes stdin
-    child.stdin.end(input);
+  const outcome = await runBounded({
+    command: program,
+    args: ['get'],
+    env: { PATH: options.path ?? '' },
+    input,
+    timeoutMs: options.timeoutMs,
+    maxOutputBytes: MAX_CREDENTIAL_OUTPUT_BYTES,
   });
-}
-
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+  switch (outcome.kind) {
+    case 'not-started': {
+      const reason =
+        outcome.error.code === 'ENOENT' ? 'not found on PATH' : (outcome.error.code ?? 'failed');
+      return { kind: 'failed', message: `credential helper ${program}: ${reason}` };
+    }
+    case 'timed-out':
+      return {
+        kind: 'failed',
+        message: `credential helper ${program} gave no answer within ${options.timeoutMs} ms and was stopped`,
+      };
+    case 'too-much-output':
+      return {
+        kind: 'failed',
+        message: `credential helper ${program} printed more than ${MAX_CREDENTIAL_OUTPUT_BYTES} bytes on ${outcome.stream} and was stopped`,
+      };
+    case 'exited':
+      if (outcome.signal !== null)
+        return {
+          kind: 'failed',
+          message: `credential helper ${program} was killed (${outcome.signal})`,
+        };
+      return {
+        kind: 'exited',
+        code: outcome.code ?? 1,
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+      };
+  }
 }

@@ -106,3 +106,20 @@ describe('pull secret payloads', () => {
 function pick(c: ReturnType<typeof authEntryFor>): unknown[] {
   return [c?.username, c?.password, c?.identityToken, c?.source.detail];
 }
+
+describe('parseDockerConfig error messages (F-14)', () => {
+  it('never quote the text around a syntax error, which may be the secret', () => {
+    for (const text of [
+      '{"auths":{"r":{"password":hunter2}}}',
+      '{"auths":{"r":{"auth":dXNlcjpodW50ZXIy"}}}',
+      '{"auths":{"r":{"auth":"dXNlcjpodW50ZXIy"}}',
+      '{"auths":\n {"r": {"password": "hunter2" "x": 1}}}',
+    ]) {
+      const parsed = parseDockerConfig(text);
+      assert.equal(parsed.ok, false);
+      const message = parsed.ok ? '' : parsed.message;
+      assert.match(message, /^not valid JSON/);
+      assert.doesNotMatch(message, /hunter2|dXNlcjpodW/, message);
+    }
+  });
+});

@@ -24,13 +24,25 @@ export interface DockerConfig {
 export type ParsedDockerConfig =
   { ok: true; config: DockerConfig } | { ok: false; message: string };
 
+/** ` at line L, column C` from a JSON.parse error that gives a position, else ''. */
+function jsonErrorPosition(text: string, error: unknown): string {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = Number(position) - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}`;
+}
+
 /** Parses config.json text; a malformed file is a value with a message that names no secret. */
 export function parseDockerConfig(text: string): ParsedDockerConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, message: `not valid JSON (${(error as Error).message})` };
+    // V8's message quotes the text around the error, which may be the password (F-14): only
+    // the position is kept.
+    return { ok: false, message: `not valid JSON${jsonErrorPosition(text, error)}` };
   }
   if (!isRecord(raw)) return { ok: false, message: 'the top level is not a JSON object' };
   const auths = raw.auths ?? {};

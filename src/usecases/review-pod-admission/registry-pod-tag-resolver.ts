@@ -134,6 +134,7 @@ function reasonOf(failure: RegistryFailure): string {
     unreachable: 'registry unreachable',
     tls: 'registry TLS error',
     protocol: 'registry protocol error',
+    'invalid-reference': 'not a reference a registry can be asked about',
   };
   return `${what[failure.kind]} (${failure.registry})`;
 }
