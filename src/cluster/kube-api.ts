@@ -30,6 +30,8 @@ export interface KubeApi {
   readonly batch: BatchV1Api;
   readonly custom: CustomObjectsApi;
   readonly recorder: RequestRecorder;
+  /** The client-node config (auth included) for long-running watches (cluster/watch/). */
+  readonly kubeConfig: KubeConfig;
   /**
    * GET as plain JSON through the same auth, budget and timeouts, skipping client-node's model
    * deserialisation (Date objects, class instances): used for the big lists, where that
@@ -156,6 +158,7 @@ export function createKubeApi(connection: ResolvedConnection, settings: KubeApiS
     batch: new BatchV1Api(configuration),
     custom: new CustomObjectsApi(configuration),
     recorder,
+    kubeConfig,
   };
 }
 
