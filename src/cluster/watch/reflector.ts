@@ -46,11 +46,6 @@ export interface ReflectorOptions {
   /** A full relist this often, besides 410s (default 30 min). */
   readonly relistMs?: number;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
-  /**
-   * Resume from this resourceVersion without a first list, as after a restart with a kept state;
-   * a 410 answers with a relist. Tests use it to force an expired resourceVersion.
-   */
-  readonly resumeFrom?: string | undefined;
   readonly pageSize?: number;
 }
 
@@ -88,8 +83,6 @@ export class Reflector<T> {
     this.#relistMs = options.relistMs ?? 30 * 60_000;
     this.#backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
     this.#pageSize = options.pageSize ?? 500;
-    this.#resourceVersion = options.resumeFrom;
-    if (options.resumeFrom !== undefined) this.#listedAt = Date.now();
   }
 
   get kind(): string {
