@@ -13,6 +13,7 @@ import { registerResolveCommand } from './commands/resolve-command.ts';
 import { registerStatusCommand } from './commands/status-command.ts';
 import { registerExplainCommand } from './commands/explain-command.ts';
 import { registerLabCommand } from './commands/lab-command.ts';
+import { registerControllerCommand } from './commands/controller-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -62,6 +63,7 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
   registerStatusCommand(program, io, setExit);
   registerExplainCommand(program, io, setExit);
   registerLabCommand(program, io, setExit);
+  registerControllerCommand(program, io, setExit);
   return program;
 }
 

@@ -12,7 +12,7 @@ import {
   NO_CREDENTIALS,
 } from '../registry/credentials/credential-providers.ts';
 import { createRegistryClient, type RegistryClient } from '../registry/create-image-resolver.ts';
-import { defaultRegistryConfig } from '../registry/registry-config.ts';
+import { defaultRegistryConfig, type RegistryConfig } from '../registry/registry-config.ts';
 import type { CliIo } from './io.ts';
 import type { RegistryCliOptions } from './registry-flags.ts';
 
@@ -24,6 +24,8 @@ export async function createRegistryClientFromOptions(
   io: CliIo,
   /** Asked before the docker config: e.g. the pull secrets of the Pods being checked. */
   before?: CredentialProvider,
+  /** e.g. the controller's zero tag cache TTL (its tag tracker decides when to ask again). */
+  tuning: Partial<Pick<RegistryConfig, 'tagCacheTtlMs'>> = {},
 ): Promise<RegistryClient> {
   const timeoutSeconds = Number(options.registryTimeout ?? '20');
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
@@ -46,6 +48,7 @@ export async function createRegistryClientFromOptions(
     requestTimeoutMs: Math.round(timeoutSeconds * 1000),
     connectTimeoutMs: Math.min(5_000, Math.round(timeoutSeconds * 1000)),
     userAgent: `kube-fresh (+https://github.com/kube-fresh/kube-fresh)`,
+    ...tuning,
   });
   const docker = await dockerCredentials(options, io);
   return createRegistryClient(
