@@ -173,6 +173,29 @@ describe('controller watches on a real API server', { timeout: 180_000 }, () => 
     await waitUntil(() => podNames(c).join() === 'c,d,e,f', 30_000, 'watching again');
   });
 
+  it('--namespace-selector: only Pods of namespaces whose labels match, following relabels', async () => {
+    await cp.createNamespace('picked');
+    await cp.admin.patch('/api/v1/namespaces/picked', { metadata: { labels: { team: 'web' } } });
+    await cp.admin.create('/api/v1/namespaces/picked/pods', pod('p1'));
+    const c = await connectWatchedCluster(
+      { sources: { kubeconfigFlag: cp.kubeconfigPath, home: '/nonexistent' }, env: {} },
+      { namespaceSelector: 'team=web' },
+      {},
+    );
+    clusters.push(c);
+    c.watches.start();
+    await waitUntil(() => c.watches.unsynced().length === 0, 30_000, 'caches synced');
+    const scoped = (): string[] =>
+      c.watches
+        .podsInScope()
+        .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)
+        .sort();
+    assert.deepEqual(scoped(), ['picked/p1']);
+    await cp.admin.patch(`/api/v1/namespaces/${NS}`, { metadata: { labels: { team: 'web' } } });
+    await waitUntil(() => scoped().length > 1, 30_000, 'the relabelled namespace joins');
+    assert.ok(scoped().every((p) => p.startsWith('picked/') || p.startsWith(`${NS}/`)));
+  });
+
   it('stop() ends every watch promptly', async () => {
     const c = await connectTo(cp.kubeconfigPath);
     const started = Date.now();

@@ -230,16 +230,7 @@ export class KeepFresh {
       target !== undefined && leading
         ? this.#announce(target, reason, type, message, state)
         : Promise.resolve();
-    for (const key of tagKeysOf(group)) {
-      const move = this.#moves.get(key);
-      if (move !== undefined)
-        await say(
-          'TagMoved',
-          'Normal',
-          `${key} now points to ${shortDigest(move.to)} (was ${shortDigest(move.from)}; seen by ${move.source})`,
-          `${key}@${move.to}`,
-        );
-    }
+    await this.#announceMoves(group, say);
     const { actionable } = judgeByPods(group);
     if (actionable.length === 0) return;
     const hold = object === undefined ? undefined : stuckRollout(object);
@@ -261,6 +252,23 @@ export class KeepFresh {
       await say('GitOpsManaged', 'Warning', gitOpsWarning(decision.gitOps), decision.gitOps.source);
     if (!leading || !this.#mayStartRollout(group)) return;
     await this.#pin(group, reader, target);
+  }
+
+  /** A TagMoved Event per tag the workload uses that moved (once per new digest). */
+  async #announceMoves(
+    group: WorkloadGroup,
+    say: (reason: string, type: 'Normal', message: string, state: string) => Promise<void>,
+  ): Promise<void> {
+    for (const key of tagKeysOf(group)) {
+      const move = this.#moves.get(key);
+      if (move === undefined) continue;
+      await say(
+        'TagMoved',
+        'Normal',
+        `${key} now points to ${shortDigest(move.to)} (was ${shortDigest(move.from)}; seen by ${move.source})`,
+        `${key}@${move.to}`,
+      );
+    }
   }
 
   /** --min-pin-interval per workload and --max-concurrent-rollouts across them. */

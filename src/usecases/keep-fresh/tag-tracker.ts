@@ -260,10 +260,11 @@ export class TagTracker {
       this.#count(state.ref, 'HEAD', result.ok ? 'ok' : result.failure.kind);
       return result;
     });
+    const dueAt = state.nextDueAt;
     const settled = run.then((result) => {
       if (state.inFlight === settled) state.inFlight = undefined;
       state.latest = result;
-      state.nextDueAt = Date.now() + this.#jittered(state.intervalMs);
+      state.nextDueAt = this.#nextDue(state, claimedAt === undefined ? dueAt : undefined);
       if (result.ok) {
         const from = state.known;
         state.known = result.value.digest;
@@ -308,6 +309,19 @@ export class TagTracker {
     for (const [key, state] of this.#tags)
       if (state.inFlight === undefined && state.nextDueAt <= now) void this.#poll(key, state);
     this.#arm();
+  }
+
+  /**
+   * A poll's successor is due one (jittered) interval after the poll was *due*, not after it
+   * finished, so the rate is one request per interval however long requests take; at least half
+   * an interval from now, so a slow or recovering registry is not hit back to back. A claim's
+   * re-check restarts the interval from now.
+   */
+  #nextDue(state: TagState, dueAt: number | undefined): number {
+    const now = Date.now();
+    const interval = this.#jittered(state.intervalMs);
+    if (dueAt === undefined) return now + interval;
+    return Math.max(dueAt + interval, now + state.intervalMs / 2);
   }
 
   #jittered(intervalMs: number): number {
