@@ -161,5 +161,8 @@ export async function runController(
   });
   log.info({ signal }, 'stopped');
   log.flush();
+  // Everything is stopped; a handle that outlived its owner (seen once after a long API server
+  // outage with stdout gone) must not keep the process from exiting on SIGTERM.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   return 0;
 }

@@ -41,7 +41,7 @@ export interface KeepFreshSettings {
   readonly dryRun: boolean;
   readonly maxConcurrentRollouts: number;
   readonly minPinIntervalMs: number;
-  /** A full pass at least this often, besides changes (default 30 s). */
+  /** A full pass at least this often, besides changes (default 5 min: watches and polls drive it). */
   readonly resyncMs?: number;
   /** Changes within this window make one pass (default 500 ms). */
   readonly debounceMs?: number;
@@ -104,7 +104,7 @@ export class KeepFresh {
 
   start(): void {
     this.#stopped = false;
-    this.#resync = setInterval(() => this.schedule(), this.#deps.settings.resyncMs ?? 30_000);
+    this.#resync = setInterval(() => this.schedule(), this.#deps.settings.resyncMs ?? 300_000);
     this.#resync.unref();
     this.#deps.leadership.onChange((leading) => {
       this.#deps.log.info({ leading }, leading ? 'started leading' : 'stopped leading');
