@@ -15,6 +15,7 @@ import { registerCompletionCommand } from './commands/completion/completion-comm
 import { readVersion } from './version.ts';
 import { registerWebhookCommand } from './commands/webhook/webhook-command.ts';
 import { registerUiCommand } from './commands/ui/ui-command.ts';
+import { registerControllerCommand } from './commands/controller/controller-command.ts';
 
 /** Runs one invocation and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -86,6 +87,7 @@ function buildProgram(io: CliIo, outcome: { code: number }): Command {
   registerCompletionCommand(program, io);
   registerWebhookCommand(program, io, setExit);
   registerUiCommand(program, io, setExit);
+  registerControllerCommand(program, io, setExit);
   return program;
 }
 

@@ -25,8 +25,10 @@ export async function createRegistryClientFromOptions(
   io: CliIo,
   /** Asked before the docker config: e.g. the pull secrets of the Pods being checked. */
   before?: CredentialProvider,
+  /** e.g. the controller's zero tag cache TTL (its tag tracker decides when to ask again). */
+  tuning: Partial<Pick<RegistryConfig, 'tagCacheTtlMs'>> = {},
 ): Promise<RegistryClient> {
-  const config = await registryConfigFromOptions(options);
+  const config = await registryConfigFromOptions(options, tuning);
   const docker = await dockerCredentials(options, io);
   return createRegistryClient(
     config,

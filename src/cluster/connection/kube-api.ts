@@ -34,6 +34,8 @@ export interface KubeApi {
   readonly coordination: CoordinationV1Api;
   readonly custom: CustomObjectsApi;
   readonly recorder: RequestRecorder;
+  /** The client-node config (auth included) for long-running watches (cluster/watch/). */
+  readonly kubeConfig: KubeConfig;
   /**
    * GET as plain JSON through the same auth, budget and timeouts, skipping client-node's model
    * deserialisation (Date objects, class instances): used for the big lists, where that
@@ -169,6 +171,7 @@ export function createKubeApi(connection: ResolvedConnection, settings: KubeApiS
     coordination: new CoordinationV1Api(configuration),
     custom: new CustomObjectsApi(configuration),
     recorder,
+    kubeConfig,
   };
 }
 

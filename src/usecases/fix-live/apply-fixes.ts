@@ -14,6 +14,8 @@ export const MAX_PATCH_ATTEMPTS = 5;
 export interface ApplyDeps {
   readonly writer: WorkloadWriter;
   readonly now?: () => Date;
+  /** The Event reason for an applied fix (default per strategy; the controller records `Pinned`). */
+  readonly eventReason?: string;
 }
 
 const EVENT_REASONS: Readonly<Record<FixStrategy, string>> = {
@@ -42,7 +44,7 @@ async function applyFix(planned: PlannedFix, dryRun: boolean, deps: ApplyDeps): 
       attempts++;
       const outcome = await deps.writer.patchWorkload(fix.read, fix.change, { dryRun });
       if (outcome.outcome === 'patched')
-        return await finish(fix, outcome.workload, attempts, dryRun, deps.writer);
+        return await finish(fix, outcome.workload, attempts, dryRun, deps);
       if (attempts >= MAX_PATCH_ATTEMPTS)
         return result(
           fix,
@@ -85,7 +87,7 @@ async function finish(
   after: LiveWorkload,
   attempts: number,
   dryRun: boolean,
-  writer: WorkloadWriter,
+  { writer, eventReason }: ApplyDeps,
 ): Promise<FixResult> {
   const resourceVersion = { before: fix.read.resourceVersion, after: after.resourceVersion };
   if (dryRun) {
@@ -99,7 +101,7 @@ async function finish(
       resourceVersion,
     };
   }
-  const reason = EVENT_REASONS[fix.strategy];
+  const reason = eventReason ?? EVENT_REASONS[fix.strategy];
   let event: FixResult['event'] = { reason, recorded: true };
   try {
     await writer.recordEvent(after, { reason, message: eventMessage(fix), type: 'Normal' });

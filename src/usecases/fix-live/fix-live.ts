@@ -18,6 +18,9 @@ import {
 import type { FixPlan, FixStrategy, SkippedTarget, WorkloadId } from './fix-types.ts';
 
 export type * from './fix-types.ts';
+// What the controller's keep-fresh loop uses of this flow (one entry point for every caller).
+export { applyFixes } from './apply-fixes.ts';
+export { groupByWorkload, judgeByPods, type WorkloadGroup } from './workload-targets.ts';
 
 export interface FixDeps {
   readonly check: CheckDeps;
