@@ -61,8 +61,12 @@ class CountingResolver implements ImageResolver {
     void ref;
     return Promise.resolve({ ok: true as const, platforms: children });
   }
-  configDigest() {
-    return Promise.resolve({ ok: true as const, configDigest: d('c') });
+  configDigest(_ref: ImageReference, manifest: Digest) {
+    // Every manifest has its own config: different digests are different bits.
+    return Promise.resolve({
+      ok: true as const,
+      configDigest: `sha256:c${manifest.slice(8)}` as Digest,
+    });
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type WorkloadVerdict,
 } from '../core/container-verdict.ts';
 import { effectiveTag, parseImageReference, tagKey } from '../core/image-reference.ts';
-import type { NodePlatform } from '../core/platform.ts';
+import { formatPlatform, nodePlatformFromNodeInfo, type NodePlatform } from '../core/platform.ts';
 import { effectivePullPolicy, isPullPolicy, type PullPolicy } from '../core/pull-policy.ts';
 import type { ImageResolver } from '../core/tag-resolution.ts';
 import type { ClusterReader } from '../cluster/cluster-reader.ts';
@@ -101,11 +101,13 @@ function observeReplicas(snapshot: ClusterSnapshot): PendingReplica[] {
   // A Pod being deleted is on its way out (a rollout just replaced it): judging it would report
   // a workload as stale for the seconds its old Pods take to terminate.
   for (const pod of snapshot.pods.filter((p) => p.terminating !== true)) {
+    const node = pod.nodeName === undefined ? undefined : platforms.get(pod.nodeName);
     for (const container of pod.containers) {
       const policy = podPolicy(container.image, container.imagePullPolicy);
       replicas.push({
-        node: pod.nodeName === undefined ? undefined : platforms.get(pod.nodeName),
+        node,
         report: {
+          nodePlatform: node === undefined ? undefined : formatPlatform(node),
           pod: podIdentity(pod),
           container: container.name,
           containerKind: container.kind,
@@ -179,7 +181,11 @@ function withCredentialSource(
 
 function platformOf(node: ClusterSnapshot['nodes'][number]): NodePlatform | undefined {
   if (node.architecture === undefined || node.operatingSystem === undefined) return undefined;
-  return { os: node.operatingSystem, architecture: node.architecture };
+  return nodePlatformFromNodeInfo({
+    operatingSystem: node.operatingSystem,
+    architecture: node.architecture,
+    kernelVersion: node.kernelVersion,
+  });
 }
 
 function podIdentity(pod: SnapshotPod): ReplicaReport['pod'] {

@@ -48,6 +48,8 @@ export interface PodExplanation {
   readonly node: string | undefined;
   readonly running: string | undefined;
   readonly runtimeImage: string | undefined;
+  /** As in the status report: `(assumed)` marks a variant nodeInfo did not report. */
+  readonly nodePlatform?: string | undefined;
   readonly since: string | undefined;
   readonly verdict: ReplicaReport['verdict'];
   readonly events: readonly ImageEvent[];
@@ -132,6 +134,7 @@ function explainContainer(
     node: r.pod.node,
     running: r.imageID === '' ? undefined : r.imageID,
     runtimeImage: r.runtimeImage,
+    nodePlatform: r.nodePlatform,
     since: r.startedAt,
     verdict: r.verdict,
     events: imageEventsFor(snapshot.events, r.pod, { name: r.container, kind: r.containerKind }),

@@ -1,6 +1,7 @@
 // Node-cache risk: for a mutable tag under IfNotPresent (or Never), the nodes whose cached copy of
 // the tag is not what the registry has now — a new Pod scheduled there would start the old image.
 
+import { judgeContainer, type ContainerVerdict, type Lookup } from '../core/container-verdict.ts';
 import type { Digest } from '../core/digest.ts';
 import {
   effectiveTag,
@@ -14,10 +15,13 @@ import {
   type CachedTag,
   type NodeCacheRisk,
 } from '../core/node-cache.ts';
+import { nodePlatformFromNodeInfo } from '../core/platform.ts';
 import { isIndexMediaType } from '../core/tag-resolution.ts';
 import type { SnapshotNode } from '../cluster/cluster-snapshot.ts';
 import type { RegistryFactStore } from './registry-facts.ts';
 import type { WorkloadContainerReport } from './workload-report.ts';
+
+const MAX_ROUNDS = 6;
 
 export interface NodeRisk {
   readonly node: string;
@@ -36,30 +40,56 @@ export async function assessNodeCaches(
   const nodeIndexes = nodes.map((node) => ({
     name: node.name,
     images: indexNodeImages(node.images),
+    platform:
+      node.operatingSystem === undefined || node.architecture === undefined
+        ? undefined
+        : nodePlatformFromNodeInfo({
+            operatingSystem: node.operatingSystem,
+            architecture: node.architecture,
+            kernelVersion: node.kernelVersion,
+          }),
   }));
   const cachedOn = (images: ReadonlyMap<string, CachedTag>, target: CacheTarget): CachedTag =>
     images.get(`${referenceName(target.ref)}:${target.tag}`) ?? { cached: false };
-  // Index children are fetched only for tags some node caches under an index's other digest.
-  const lookups = candidates.flatMap(({ target }) => {
-    if (target === undefined || !target.isIndex) return [];
-    const cachedElsewhere = nodeIndexes.some((n) => {
-      const cached = cachedOn(n.images, target);
-      return cached.cached && cached.digest !== undefined && cached.digest !== target.current;
-    });
-    return cachedElsewhere
-      ? [{ kind: 'platforms' as const, ref: target.ref, digest: target.current }]
-      : [];
-  });
-  await facts.fetch(lookups);
-  return candidates.map(({ report, target }) => {
+  // A cached digest other than the tag's is compared as a running one would be (the current
+  // index's child for the node, or the same bits under a re-indexed tag), in lookup rounds.
+  const questions = candidates.flatMap(({ target }, i) =>
+    target === undefined
+      ? []
+      : nodeIndexes.flatMap((node) => {
+          const cached = cachedOn(node.images, target);
+          return cached.cached && cached.digest !== undefined && cached.digest !== target.current
+            ? [{ i, node: node.name, platform: node.platform, target, cached: cached.digest }]
+            : [];
+        }),
+  );
+  const answers = new Map<string, ContainerVerdict>();
+  const keyOf = (i: number, node: string): string => `${i}\u0000${node}`;
+  for (let round = 0; round < MAX_ROUNDS && answers.size < questions.length; round++) {
+    const needs: Lookup[] = [];
+    for (const q of questions) {
+      if (answers.has(keyOf(q.i, q.node))) continue;
+      const judgement = judgeContainer(
+        {
+          specImage: `${referenceName(q.target.ref)}:${q.target.tag}`,
+          imageId: `${referenceName(q.target.ref)}@${q.cached}`,
+          node: q.platform,
+        },
+        facts,
+      );
+      if ('verdict' in judgement) answers.set(keyOf(q.i, q.node), judgement.verdict);
+      else needs.push(...judgement.needs);
+    }
+    await facts.fetch(needs);
+  }
+  return candidates.map(({ report, target }, i) => {
     if (target === undefined) return report;
-    const platforms = target.isIndex ? facts.platforms(target.ref, target.current) : undefined;
-    const children = platforms?.ok === true ? platforms.platforms : [];
     const nodeRisks = nodeIndexes.map((node) => {
       const cached = cachedOn(node.images, target);
+      const verdict = answers.get(keyOf(i, node.name));
       return {
         node: node.name,
-        risk: nodeCacheRisk(cached, target.current, children),
+        risk: nodeCacheRisk(cached, target.current, verdict),
         cachedDigest: cached.cached ? cached.digest : undefined,
       };
     });

@@ -24,6 +24,9 @@ export interface ReplicaReport {
   readonly containerKind: ContainerKind;
   readonly image: string;
   readonly policy: EffectivePullPolicy;
+  /** The node's platform as matched against index children, e.g. `linux/arm64/v8 (assumed)`:
+   * nodeInfo carries no CPU variant, so containerd's default for the architecture is assumed. */
+  readonly nodePlatform?: string | undefined;
   readonly imageID: string;
   /** containerStatuses[].image: on containerd, `sha256:<config>` once the tag moved on that node. */
   readonly runtimeImage: string | undefined;

@@ -71,6 +71,11 @@ function renderPod(pod: PodExplanation, asked: boolean): string[] {
   const lines = [
     `    ${pod.pod} on ${pod.node ?? '(unscheduled)'}: ${running}${since}, ${pod.verdict.verdict}${marker}`,
   ];
+  if (pod.nodePlatform?.includes('(assumed)') === true) {
+    lines.push(
+      `      node platform ${pod.nodePlatform}: nodeInfo reports no CPU variant, so containerd's default is assumed when picking the index child`,
+    );
+  }
   if (pod.runtimeImage?.startsWith('sha256:')) {
     lines.push(
       `      the runtime now names its image ${shortDigest(pod.runtimeImage)}: no tag on the node points to it any more`,
