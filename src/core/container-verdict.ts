@@ -43,7 +43,9 @@ export type UnknownReason =
   | 'unparsable-image-id'
   | 'invalid-image'
   | 'no-matching-platform'
-  | 'unknown-node';
+  | 'unknown-node'
+  /** A pull Secret of the Pod the kubelet cannot read: it uses no credentials at all for it. */
+  | 'pull-secret';
 
 export type ContainerVerdict =
   | {

@@ -253,6 +253,43 @@ describe('checkWorkloads', () => {
     assert.equal(report.workloads[0]?.policy.source, 'explicit');
     assert.deepEqual(report.workloads[0]?.nodeRisks, []);
   });
+  it('a Pod with a pull Secret the kubelet cannot read is unknown, naming the Secret', async () => {
+    const withSecret = (p: SnapshotPod, secrets: string[]): SnapshotPod => ({
+      ...p,
+      imagePullSecrets: secrets,
+    });
+    const auths = (auth: string) => JSON.stringify({ auths: { [REG]: { auth } } });
+    const reader = new FakeClusterReader({
+      pods: [
+        withSecret(pod('web-a', 'node-a', `${REG}/team/app@${V2}`), ['good', 'bad']),
+        withSecret(pod('web-b', 'node-a', `${REG}/team/app@${V2}`), ['good']),
+      ],
+      nodes: [node('node-a')],
+      pullSecrets: [
+        {
+          namespace: 'prod',
+          name: 'good',
+          type: 'kubernetes.io/dockerconfigjson',
+          data: { '.dockerconfigjson': auths(Buffer.from('u:p').toString('base64')) },
+        },
+        {
+          namespace: 'prod',
+          name: 'bad',
+          type: 'kubernetes.io/dockerconfigjson',
+          // URL-safe base64: Go's standard decoder rejects it.
+          data: { '.dockerconfigjson': auths('dTp_Pz4-') },
+        },
+      ],
+    });
+    const report = await checkWorkloads(deps(reader, new CountingResolver()), {});
+    const byPod = new Map(report.workloads[0]?.replicas.map((r) => [r.pod.name, r.verdict]));
+    const a = byPod.get('web-a');
+    assert.equal(a?.verdict, 'unknown');
+    assert.equal(a?.verdict === 'unknown' && a.reason, 'pull-secret');
+    assert.match(a?.verdict === 'unknown' ? a.message : '', /prod\/bad .*illegal base64/);
+    assert.ok(!(a?.verdict === 'unknown' ? a.message : '').includes('dTp_Pz4-'));
+    assert.equal(byPod.get('web-b')?.verdict, 'fresh');
+  });
 });
 
 describe('explainWorkload', () => {
