@@ -45,7 +45,12 @@ export function indexNodeImages(images: readonly NodeImageEntry[]): ReadonlyMap<
   return index;
 }
 
-export type NodeCacheRisk = 'old-image-cached' | 'current' | 'cached-digest-unknown' | 'not-listed';
+/**
+ * `reverify-pulls`: the node caches an old image, but its kubelet (KEP-2535) would not let a new
+ * Pod of this workload use it without pulling again, which fetches the current image.
+ */
+export type NodeCacheRisk =
+  'old-image-cached' | 'reverify-pulls' | 'current' | 'cached-digest-unknown' | 'not-listed';
 
 /**
  * Whether a new IfNotPresent Pod on this node would start something other than `current`.

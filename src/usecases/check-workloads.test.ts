@@ -22,6 +22,8 @@ const V2 = d('2');
 class CountingResolver implements ImageResolver {
   readonly calls: string[] = [];
   down = false;
+  /** A private image answers with a pull Secret's credentials. */
+  credentialKind = 'anonymous';
   resolveTag(ref: ImageReference): Promise<TagResolution> {
     this.calls.push(`tag ${referenceName(ref)}:${ref.tag ?? ''}`);
     if (this.down)
@@ -41,7 +43,12 @@ class CountingResolver implements ImageResolver {
         : 'application/vnd.oci.image.manifest.v1+json';
     return Promise.resolve({
       ok: true,
-      value: { digest, mediaType, size: 1, credentialSource: { kind: 'anonymous', detail: '' } },
+      value: {
+        digest,
+        mediaType,
+        size: 1,
+        credentialSource: { kind: this.credentialKind, detail: '' },
+      },
     });
   }
   platforms(ref: ImageReference, digest: Digest) {
@@ -289,6 +296,54 @@ describe('checkWorkloads', () => {
     assert.match(a?.verdict === 'unknown' ? a.message : '', /prod\/bad .*illegal base64/);
     assert.ok(!(a?.verdict === 'unknown' ? a.message : '').includes('dTp_Pz4-'));
     assert.equal(byPod.get('web-b')?.verdict, 'fresh');
+  });
+});
+
+describe('node-cache risk under KEP-2535', () => {
+  const api: WorkloadRef = { ...deployment, name: 'api', uid: 'u2' };
+  const withSecret = (p: SnapshotPod, secret: string, workload = deployment): SnapshotPod => ({
+    ...p,
+    workload,
+    imagePullSecrets: [secret],
+  });
+  const cluster = (kubeletVersion: string) =>
+    new FakeClusterReader({
+      pods: [
+        withSecret(pod('web-a', 'node-a', `${REG}/team/app@${V1}`), 'first'),
+        withSecret(pod('api-b', 'node-b', `${REG}/team/app@${V2}`), 'second', api),
+      ],
+      nodes: [
+        { ...node('node-a', V1), kubeletVersion },
+        { ...node('node-b', V2), kubeletVersion },
+      ],
+    });
+  const risks = async (kubeletVersion: string, credentialKind: string) => {
+    const resolver = new CountingResolver();
+    resolver.credentialKind = credentialKind;
+    const report = await checkWorkloads(deps(cluster(kubeletVersion), resolver), {});
+    return Object.fromEntries(
+      report.workloads.map((w) => [
+        w.workload.name,
+        w.nodeRisks.filter((r) => r.node === 'node-a').map((r) => r.risk)[0],
+      ]),
+    );
+  };
+
+  it("a private image: only the first puller's Secret reuses the old copy on a 1.35 kubelet", async () => {
+    assert.deepEqual(await risks('v1.35.4', 'pull-secret'), {
+      web: 'old-image-cached',
+      api: 'reverify-pulls',
+    });
+  });
+  it('before 1.35, or for a public image, every Pod reuses it', async () => {
+    assert.deepEqual(await risks('v1.34.2', 'pull-secret'), {
+      web: 'old-image-cached',
+      api: 'old-image-cached',
+    });
+    assert.deepEqual(await risks('v1.35.4', 'anonymous'), {
+      web: 'old-image-cached',
+      api: 'old-image-cached',
+    });
   });
 });
 

@@ -98,6 +98,7 @@ interface PendingReplica {
 
 function observeReplicas(snapshot: ClusterSnapshot): PendingReplica[] {
   const platforms = new Map(snapshot.nodes.map((n) => [n.name, platformOf(n)]));
+  const kubelets = new Map(snapshot.nodes.map((n) => [n.name, n.kubeletVersion]));
   const broken = brokenPullSecrets(snapshot.pullSecrets);
   const replicas: PendingReplica[] = [];
   // A Pod being deleted is on its way out (a rollout just replaced it): judging it would report
@@ -110,6 +111,8 @@ function observeReplicas(snapshot: ClusterSnapshot): PendingReplica[] {
         node,
         report: {
           nodePlatform: node === undefined ? undefined : formatPlatform(node),
+          kubeletVersion: pod.nodeName === undefined ? undefined : kubelets.get(pod.nodeName),
+          pullSecrets: pod.imagePullSecrets,
           pod: podIdentity(pod),
           container: container.name,
           containerKind: container.kind,

@@ -50,6 +50,8 @@ export interface PodExplanation {
   readonly runtimeImage: string | undefined;
   /** As in the status report: `(assumed)` marks a variant nodeInfo did not report. */
   readonly nodePlatform?: string | undefined;
+  readonly kubeletVersion?: string | undefined;
+  readonly pullSecrets?: readonly string[] | undefined;
   readonly since: string | undefined;
   readonly verdict: ReplicaReport['verdict'];
   readonly events: readonly ImageEvent[];
@@ -135,6 +137,8 @@ function explainContainer(
     running: r.imageID === '' ? undefined : r.imageID,
     runtimeImage: r.runtimeImage,
     nodePlatform: r.nodePlatform,
+    kubeletVersion: r.kubeletVersion,
+    pullSecrets: r.pullSecrets,
     since: r.startedAt,
     verdict: r.verdict,
     events: imageEventsFor(snapshot.events, r.pod, { name: r.container, kind: r.containerKind }),

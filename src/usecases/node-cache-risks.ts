@@ -16,6 +16,12 @@ import {
   type NodeCacheRisk,
 } from '../core/node-cache.ts';
 import { nodePlatformFromNodeInfo } from '../core/platform.ts';
+import {
+  cachedImageDecision,
+  ensureSecretPulledImagesDefault,
+  type CachedCopyCredentials,
+  type CredentialCheck,
+} from '../core/ensure-secret-pulled.ts';
 import { isIndexMediaType } from '../core/tag-resolution.ts';
 import type { SnapshotNode } from '../cluster/cluster-snapshot.ts';
 import type { RegistryFactStore } from './registry-facts.ts';
@@ -28,6 +34,8 @@ export interface NodeRisk {
   readonly risk: NodeCacheRisk;
   /** The digest the node caches under the tag, when listed. */
   readonly cachedDigest: string | undefined;
+  /** For an old cached copy: what the node's kubelet does with it for this workload (KEP-2535). */
+  readonly credentialCheck?: CredentialCheck & { readonly kubeletVersion: string | undefined };
 }
 
 /** Adds `nodeRisks` to every report whose container would reuse a node's cached tag. */
@@ -40,6 +48,7 @@ export async function assessNodeCaches(
   const nodeIndexes = nodes.map((node) => ({
     name: node.name,
     images: indexNodeImages(node.images),
+    kubeletVersion: node.kubeletVersion,
     platform:
       node.operatingSystem === undefined || node.architecture === undefined
         ? undefined
@@ -84,18 +93,79 @@ export async function assessNodeCaches(
   }
   return candidates.map(({ report, target }, i) => {
     if (target === undefined) return report;
-    const nodeRisks = nodeIndexes.map((node) => {
+    const nodeRisks = nodeIndexes.map((node): NodeRisk => {
       const cached = cachedOn(node.images, target);
       const verdict = answers.get(keyOf(i, node.name));
+      const risk = nodeCacheRisk(cached, target.current, verdict);
+      const cachedDigest = cached.cached ? cached.digest : undefined;
+      if (risk !== 'old-image-cached') return { node: node.name, risk, cachedDigest };
+      const check = cachedCopyCheck({ report, reports, target, facts }, node, cachedDigest);
       return {
         node: node.name,
-        risk: nodeCacheRisk(cached, target.current, verdict),
-        cachedDigest: cached.cached ? cached.digest : undefined,
+        risk:
+          check.action === 'pull' || check.action === 'ErrImageNeverPull' ? 'reverify-pulls' : risk,
+        cachedDigest,
+        credentialCheck: check,
       };
     });
     // Nodes that do not list the tag say nothing (node.status.images is capped at 50 entries).
     return { ...report, nodeRisks: nodeRisks.filter((r) => r.risk !== 'not-listed') };
   });
+}
+
+/**
+ * KEP-2535 for a new Pod of `report`'s workload on `node`: the cached copy was pulled anonymously
+ * when the registry answers anonymously; otherwise the Pods on that node that run the cached copy
+ * tell which pull Secrets the kubelet's record holds (by name: Secrets with equal content under
+ * other names also match, which kube-fresh does not compare).
+ */
+function cachedCopyCheck(
+  {
+    report,
+    reports,
+    target,
+    facts,
+  }: {
+    report: WorkloadContainerReport;
+    reports: readonly WorkloadContainerReport[];
+    target: CacheTarget;
+    facts: RegistryFactStore;
+  },
+  node: { readonly name: string; readonly kubeletVersion: string | undefined },
+  cachedDigest: string | undefined,
+): CredentialCheck & { readonly kubeletVersion: string | undefined } {
+  const resolution = facts.tag(target.ref);
+  const anonymous =
+    resolution?.ok === true && resolution.value.credentialSource.kind === 'anonymous';
+  const name = referenceName(target.ref);
+  const secretsOf = (r: { pod: { namespace: string }; pullSecrets?: readonly string[] }) =>
+    (r.pullSecrets ?? []).map((s) => `${r.pod.namespace}/${s}`);
+  const ours = new Set(report.replicas.flatMap(secretsOf));
+  const holders = reports
+    .filter((w) => {
+      const p = parseImageReference(w.image);
+      return p.ok && referenceName(p.reference) === name;
+    })
+    .flatMap((w) => w.replicas)
+    .filter(
+      (r) =>
+        r.pod.node === node.name &&
+        cachedDigest !== undefined &&
+        r.imageID.endsWith(`@${cachedDigest}`),
+    );
+  const cachedCopy: CachedCopyCredentials = anonymous
+    ? 'anonymous'
+    : holders.length === 0
+      ? 'unknown'
+      : holders.some((r) => secretsOf(r).some((s) => ours.has(s)))
+        ? 'same'
+        : 'different';
+  const decision = cachedImageDecision({
+    policy: report.policy.policy,
+    gate: ensureSecretPulledImagesDefault(node.kubeletVersion),
+    cachedCopy,
+  });
+  return { ...decision, kubeletVersion: node.kubeletVersion };
 }
 
 interface CacheTarget {

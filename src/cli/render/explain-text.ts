@@ -100,6 +100,8 @@ function riskText(risk: string, digest: string | undefined): string {
   if (risk === 'old-image-cached')
     return `caches the tag at the old ${shortDigest(digest ?? '')}: a new Pod there would start it`;
   if (risk === 'current') return 'caches the tag at the current digest';
+  if (risk === 'reverify-pulls')
+    return `caches the tag at the old ${shortDigest(digest ?? '')}, but its kubelet would pull again for this workload's credentials (KEP-2535)`;
   return 'caches the tag, digest not listed';
 }
 
