@@ -164,21 +164,21 @@ function compareInDigestSpace(
   node: NodePlatform | undefined,
   facts: RegistryFacts,
 ): Judgement {
-  let currentChildren: readonly PlatformManifest[] = [];
-  if (current.isIndex) {
-    const platforms = facts.platforms(ref, current.digest);
-    if (platforms === undefined)
-      return { needs: [{ kind: 'platforms', ref, digest: current.digest }] };
-    if (!platforms.ok)
-      return unknown('registry', `registry: ${platforms.failure.message}`, platforms.failure.kind);
-    currentChildren = platforms.platforms;
-    if (currentChildren.some((child) => child.digest === running)) {
-      // Running a child of the current index. On a known node it must be that node's child.
-      const child = node === undefined ? undefined : selectPlatformChild(currentChildren, node);
-      if (child === undefined || child.digest === running)
-        return fresh(running, current.digest, 'platform-child');
-      return stale(running, current.digest);
-    }
+  // A single-platform tag: its one digest is the only current one. (Rule (d) is for re-indexed
+  // tags; checking old single manifests by content would cost GETs on every stale container.)
+  if (!current.isIndex) return stale(running, current.digest);
+  const platforms = facts.platforms(ref, current.digest);
+  if (platforms === undefined)
+    return { needs: [{ kind: 'platforms', ref, digest: current.digest }] };
+  if (!platforms.ok)
+    return unknown('registry', `registry: ${platforms.failure.message}`, platforms.failure.kind);
+  const currentChildren = platforms.platforms;
+  if (currentChildren.some((child) => child.digest === running)) {
+    // Running a child of the current index. On a known node it must be that node's child.
+    const child = node === undefined ? undefined : selectPlatformChild(currentChildren, node);
+    if (child === undefined || child.digest === running)
+      return fresh(running, current.digest, 'platform-child');
+    return stale(running, current.digest);
   }
   return compareByContent(ref, { ...current, children: currentChildren }, running, node, facts);
 }
