@@ -17,6 +17,8 @@ export interface Platform {
   readonly os: string;
   readonly architecture: string;
   readonly variant?: string;
+  /** Windows images: the build they need, written as the index's `os.version`. */
+  readonly osVersion?: string;
 }
 
 export interface PushedManifest {
@@ -105,20 +107,42 @@ export class ImagePusher {
     const children: PushedManifest[] = [];
     for (const platform of platforms)
       children.push(await this.pushImage(repository, undefined, flavour, platform));
+    return this.pushIndexOf(
+      repository,
+      tag,
+      children.map((manifest) => ({ manifest, platform: manifest.platform })),
+      flavour,
+    );
+  }
+
+  /**
+   * Pushes an index over manifests already in the repository, in this order; `platform: null`
+   * writes a child with no platform. Re-using children makes a re-indexed tag (same bits, new
+   * index digest).
+   */
+  async pushIndexOf(
+    repository: string,
+    tag: string,
+    entries: ReadonlyArray<{
+      readonly manifest: PushedManifest;
+      readonly platform: Platform | null;
+    }>,
+    flavour: ManifestFlavour = 'oci',
+  ): Promise<PushedIndex> {
     const mediaType = flavour === 'oci' ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.dockerList;
     const index = {
       schemaVersion: 2,
       mediaType,
-      manifests: children.map((c) => ({
+      manifests: entries.map(({ manifest: c, platform }) => ({
         mediaType: c.mediaType,
         digest: c.digest,
         size: c.size,
-        platform: c.platform,
+        ...(platform === null ? {} : { platform: platformJson(platform) }),
       })),
     };
     const body = Buffer.from(JSON.stringify(index));
     const digest = await this.putManifest(repository, tag, body, mediaType);
-    return { digest, mediaType, children };
+    return { digest, mediaType, children: entries.map((e) => e.manifest) };
   }
 
   /** Points `tag` at an already pushed manifest (e.g. moving a tag back). */
@@ -242,6 +266,15 @@ export class ImagePusher {
     const json = JSON.parse(res.body.toString('utf8')) as { token: string };
     this.tokens.set(repository, `Bearer ${json.token}`);
   }
+}
+
+function platformJson(p: Platform): Record<string, string> {
+  return {
+    os: p.os,
+    architecture: p.architecture,
+    ...(p.variant === undefined ? {} : { variant: p.variant }),
+    ...(p.osVersion === undefined ? {} : { 'os.version': p.osVersion }),
+  };
 }
 
 export function sha256(bytes: Buffer): string {

@@ -29,6 +29,11 @@ const OLD_AMD_CONFIG = d('8');
 const SINGLE = d('9');
 const SINGLE_CONFIG = d('a');
 const OLD_SINGLE = d('b');
+// Rule (d): older indexes of the tag. REINDEXED's amd64 child is the current one (a platform was
+// added since); REBUILT's amd64 child is another manifest with the current config.
+const REINDEXED = d('c');
+const REBUILT = d('d');
+const REBUILT_AMD = d('e');
 
 const amd64 = { os: 'linux', architecture: 'amd64' };
 const arm64 = { os: 'linux', architecture: 'arm64' };
@@ -74,12 +79,15 @@ function registry(): { facts: RegistryFacts; answer(lookup: Lookup): void; asked
     [OLD_INDEX]: [child(OLD_AMD, 'amd64')],
     [SINGLE]: [],
     [OLD_SINGLE]: [],
+    [REINDEXED]: [child(AMD, 'amd64')],
+    [REBUILT]: [child(REBUILT_AMD, 'amd64'), child(ARM, 'arm64')],
   };
   const CONFIGS: Record<string, Digest> = {
     [AMD]: AMD_CONFIG,
     [ARM]: ARM_CONFIG,
     [OLD_AMD]: OLD_AMD_CONFIG,
     [SINGLE]: SINGLE_CONFIG,
+    [REBUILT_AMD]: AMD_CONFIG,
   };
   const facts: RegistryFacts = {
     tag: (ref) => tags.get(formatReference({ ...ref, digest: undefined })),
@@ -145,6 +153,28 @@ describe('judgeContainer (semantics doc §4.2)', () => {
       { specImage: 'reg.test/app:single', imageId: `reg.test/app@${OLD_SINGLE}`, node: amd64 },
       { verdict: 'stale', running: OLD_SINGLE, current: SINGLE },
       ['tag'],
+    ],
+    [
+      're-indexed tag: an older index whose amd64 child is the current one → fresh (d)',
+      { specImage: 'reg.test/app:multi', imageId: `reg.test/app@${REINDEXED}`, node: amd64 },
+      { verdict: 'fresh', matchedBy: 'content' },
+      ['tag', 'platforms', 'platforms'],
+    ],
+    [
+      're-indexed tag: another child manifest with the same config → fresh (d)',
+      { specImage: 'reg.test/app:multi', imageId: `reg.test/app@${REBUILT}`, node: amd64 },
+      { verdict: 'fresh', matchedBy: 'content' },
+      ['tag', 'platforms', 'platforms', 'config', 'config'],
+    ],
+    [
+      'an older index whose child for the node differs in content → stale',
+      { specImage: 'reg.test/app:multi', imageId: `reg.test/app@${OLD_INDEX}`, node: amd64 },
+      { verdict: 'stale', running: OLD_INDEX, current: INDEX },
+    ],
+    [
+      're-indexed tag seen from arm64: the old index has no arm64 child → stale',
+      { specImage: 'reg.test/app:multi', imageId: `reg.test/app@${REINDEXED}`, node: arm64 },
+      { verdict: 'stale', running: REINDEXED, current: INDEX },
     ],
     [
       'containerd, multi-arch, index digest → fresh',

@@ -6,11 +6,17 @@
 
 import type { Digest } from './digest.ts';
 import { parseImageReference, referenceName, type ImageReference } from './image-reference.ts';
-import { selectPlatformChild, type NodePlatform } from './platform.ts';
+import {
+  describeOfferedPlatforms,
+  formatPlatform,
+  selectPlatformChild,
+  type NodePlatform,
+} from './platform.ts';
 import { parseRunningImageId, type RunningImage } from './running-image-id.ts';
 import {
   isIndexMediaType,
   type ConfigDigestResult,
+  type PlatformManifest,
   type PlatformsResult,
   type RegistryFailureKind,
   type TagResolution,
@@ -37,14 +43,17 @@ export type UnknownReason =
   | 'unparsable-image-id'
   | 'invalid-image'
   | 'no-matching-platform'
-  | 'unknown-node';
+  | 'unknown-node'
+  /** A pull Secret of the Pod the kubelet cannot read: it uses no credentials at all for it. */
+  | 'pull-secret';
 
 export type ContainerVerdict =
   | {
       readonly verdict: 'fresh';
       readonly running: string;
       readonly current: Digest;
-      readonly matchedBy: 'digest' | 'platform-child' | 'config';
+      /** `content`: another digest of the repository selecting the same bits for the node. */
+      readonly matchedBy: 'digest' | 'platform-child' | 'config' | 'content';
     }
   | { readonly verdict: 'stale'; readonly running: string; readonly current: Digest }
   | {
@@ -155,20 +164,90 @@ function compareInDigestSpace(
   node: NodePlatform | undefined,
   facts: RegistryFacts,
 ): Judgement {
-  // A single-platform tag: its one digest is the only current one.
+  // A single-platform tag: its one digest is the only current one. (Rule (d) is for re-indexed
+  // tags; checking old single manifests by content would cost GETs on every stale container.)
   if (!current.isIndex) return stale(running, current.digest);
   const platforms = facts.platforms(ref, current.digest);
   if (platforms === undefined)
     return { needs: [{ kind: 'platforms', ref, digest: current.digest }] };
   if (!platforms.ok)
     return unknown('registry', `registry: ${platforms.failure.message}`, platforms.failure.kind);
-  if (platforms.platforms.some((child) => child.digest === running)) {
+  const currentChildren = platforms.platforms;
+  if (currentChildren.some((child) => child.digest === running)) {
     // Running a child of the current index. On a known node it must be that node's child.
-    const child = node === undefined ? undefined : selectPlatformChild(platforms.platforms, node);
+    const child = node === undefined ? undefined : selectPlatformChild(currentChildren, node);
     if (child === undefined || child.digest === running)
       return fresh(running, current.digest, 'platform-child');
+    return stale(running, current.digest);
   }
-  return stale(running, current.digest);
+  return compareByContent(ref, { ...current, children: currentChildren }, running, node, facts);
+}
+
+/**
+ * Rule (d): another digest of the same repository may still carry the same bits for this node —
+ * the tag was re-indexed (a platform added) or re-pushed as an index. What the old digest selects
+ * for the node (its child, else itself) is compared with what the current one selects: the same
+ * manifest, or manifests with the same config (containerd's image ID), is fresh.
+ */
+function compareByContent(
+  ref: ImageReference,
+  current: CurrentImage & { readonly children: readonly PlatformManifest[] },
+  running: Digest,
+  node: NodePlatform | undefined,
+  facts: RegistryFacts,
+): Judgement {
+  if (node === undefined) return stale(running, current.digest);
+  const old = facts.platforms(ref, running);
+  if (old === undefined) return { needs: [{ kind: 'platforms', ref, digest: running }] };
+  // The old manifest is gone from the registry: its content cannot be matched, and its digest
+  // is not what the tag names now.
+  if (!old.ok && old.failure.kind === 'not-found') return stale(running, current.digest);
+  if (!old.ok) return unknown('registry', `registry: ${old.failure.message}`, old.failure.kind);
+  const oldManifest =
+    old.platforms.length === 0 ? running : selectPlatformChild(old.platforms, node)?.digest;
+  const currentManifest = current.isIndex
+    ? selectPlatformChild(current.children, node)?.digest
+    : current.digest;
+  if (currentManifest === undefined)
+    return unknown(
+      'no-matching-platform',
+      `the image offers no manifest a ${formatPlatform(node)} node runs (it has ${describeOfferedPlatforms(current.children)})`,
+    );
+  if (oldManifest === undefined) return stale(running, current.digest);
+  if (oldManifest === currentManifest) return fresh(running, current.digest, 'content');
+  return compareConfigs(
+    ref,
+    { old: oldManifest, current: currentManifest },
+    running,
+    current.digest,
+    facts,
+  );
+}
+
+/** Two manifests with the same config digest are the same image to containerd (its image ID). */
+function compareConfigs(
+  ref: ImageReference,
+  { old: oldManifest, current: currentManifest }: { old: Digest; current: Digest },
+  running: Digest,
+  current: Digest,
+  facts: RegistryFacts,
+): Judgement {
+  const oldConfig = facts.config(ref, oldManifest);
+  const currentConfig = facts.config(ref, currentManifest);
+  const needs: Lookup[] = [];
+  if (oldConfig === undefined) needs.push({ kind: 'config', ref, digest: oldManifest });
+  if (currentConfig === undefined) needs.push({ kind: 'config', ref, digest: currentManifest });
+  if (oldConfig === undefined || currentConfig === undefined) return { needs };
+  if (!currentConfig.ok)
+    return unknown(
+      'registry',
+      `registry: ${currentConfig.failure.message}`,
+      currentConfig.failure.kind,
+    );
+  if (!oldConfig.ok) return stale(running, current);
+  return oldConfig.configDigest === currentConfig.configDigest
+    ? fresh(running, current, 'content')
+    : stale(running, current);
 }
 
 /**
@@ -195,7 +274,7 @@ function configForPlatform(
           ok: false,
           judgement: unknown(
             'no-matching-platform',
-            `the image has no ${node.os}/${node.architecture} manifest`,
+            `the image offers no manifest a ${formatPlatform(node)} node runs (it has ${describeOfferedPlatforms(platforms.platforms)})`,
           ),
         };
       }
@@ -228,7 +307,7 @@ function configOfOtherRepository(
 function fresh(
   running: string,
   current: Digest,
-  matchedBy: 'digest' | 'platform-child' | 'config',
+  matchedBy: 'digest' | 'platform-child' | 'config' | 'content',
 ): Judgement {
   return { verdict: { verdict: 'fresh', running, current, matchedBy } };
 }

@@ -34,6 +34,11 @@ describe('parseImageReference agrees with distribution/reference ParseNormalized
       const parsed = parseImageReference(expected.input);
       if (!expected.valid) {
         assert.equal(parsed.ok, false, `upstream says: ${expected.error}`);
+        if (!parsed.ok) {
+          // The error distribution/reference returns, word for word, and our message leads with it.
+          assert.equal(parsed.problem.upstream, expected.error);
+          assert.ok(parsed.problem.message.startsWith(parsed.problem.upstream));
+        }
         return;
       }
       assert.ok(parsed.ok, parsed.ok ? '' : parsed.problem.message);

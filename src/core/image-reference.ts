@@ -35,9 +35,15 @@ export type ReferenceProblemCode =
 /** Why a string is not a valid image reference; `column` is 1-based into the input. */
 export interface ReferenceProblem {
   readonly code: ReferenceProblemCode;
+  /** Starts with `upstream`, then (after `: `) where exactly, when that adds something. */
   readonly message: string;
+  /** The error distribution/reference returns, word for word (what the kubelet reports). */
+  readonly upstream: string;
   readonly column: number | undefined;
 }
+
+const INVALID_FORMAT = 'invalid reference format';
+const NAME_UPPERCASE = 'repository name must be lowercase';
 
 export type ParsedReference =
   | { readonly ok: true; readonly reference: ImageReference }
@@ -61,7 +67,9 @@ interface Normalised {
 
 /** Parses like distribution/reference ParseNormalizedNamed. Never throws. */
 export function parseImageReference(input: string): ParsedReference {
-  if (input.length === 0) return fail('empty', 'image reference is empty', undefined);
+  // ParseNormalizedNamed("") parses "docker.io/library/", which the grammar rejects.
+  if (input.length === 0)
+    return fail('empty', `${INVALID_FORMAT}: the reference is empty`, undefined);
   if (input.length === 64 && /^[a-f0-9]+$/.test(input)) {
     const message = `invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`;
     return fail('image-id', message, 1);
@@ -71,7 +79,11 @@ export function parseImageReference(input: string): ParsedReference {
   if (uppercase >= 0) {
     const remote = normalised.remainder.slice(0, indexOrEnd(normalised.remainder, ':'));
     const column = toColumn(normalised, normalised.domain.length + 1 + uppercase);
-    return fail('uppercase', `repository name (${remote}) must be lowercase`, column);
+    return fail(
+      'uppercase',
+      `${INVALID_FORMAT}: repository name (${remote}) must be lowercase`,
+      column,
+    );
   }
   return matchReference(`${normalised.domain}/${normalised.remainder}`, normalised);
 }
@@ -178,15 +190,48 @@ function toColumn(n: Normalised, index: number): number {
   return Math.max(0, inRemainder) + n.remainderOffset + 1;
 }
 
-/** distribution/reference Parse on the normalised string; reports the first offending character. */
-function matchReference(text: string, n: Normalised): ParsedReference {
+/** The grammar (ReferenceRegexp) alone: the first offending character, or undefined. */
+function grammarFailure(text: string, n: Normalised): ParsedReference | undefined {
   const at = text.indexOf('@');
   if (at >= 0 && text.indexOf('@', at + 1) >= 0) {
     return fail(
       'invalid-format',
-      'invalid reference format: more than one "@"',
+      `${INVALID_FORMAT}: more than one "@"`,
       toColumn(n, text.indexOf('@', at + 1)),
     );
+  }
+  const head = at < 0 ? text : text.slice(0, at);
+  const digestText = at < 0 ? undefined : text.slice(at + 1);
+  const colon = head.lastIndexOf(':');
+  const hasTag = colon > head.lastIndexOf('/');
+  const name = hasTag ? head.slice(0, colon) : head;
+  const tag = hasTag ? head.slice(colon + 1) : undefined;
+  const nameResult = splitName(name);
+  if ('error' in nameResult) return nameFailure(name, nameResult.error, n);
+  if (tag !== undefined) {
+    const tagError = findTagError(tag);
+    if (tagError >= 0) return tagFailure(tag, tagError, toColumn(n, colon + 1 + tagError));
+  }
+  if (digestText === undefined) return undefined;
+  const grammarError = findDigestGrammarError(digestText);
+  return grammarError < 0
+    ? undefined
+    : fail(
+        'invalid-digest',
+        `${INVALID_FORMAT}: malformed digest`,
+        toColumn(n, at + 1 + grammarError),
+      );
+}
+
+/** distribution/reference Parse on the normalised string; reports the first offending character. */
+function matchReference(text: string, n: Normalised): ParsedReference {
+  const at = text.indexOf('@');
+  const grammar = grammarFailure(text, n);
+  if (grammar !== undefined) {
+    // Parse retries in lower case: if that matches, the problem is upper case in the name.
+    if (grammarFailure(text.toLowerCase(), n) !== undefined) return grammar;
+    const column = toColumn(n, text.search(/[A-Z]/));
+    return fail('uppercase', NAME_UPPERCASE, column);
   }
   const head = at < 0 ? text : text.slice(0, at);
   const digestText = at < 0 ? undefined : text.slice(at + 1);
@@ -197,17 +242,15 @@ function matchReference(text: string, n: Normalised): ParsedReference {
 
   const nameResult = splitName(name);
   if ('error' in nameResult) return nameFailure(name, nameResult.error, n);
-  if (tag !== undefined) {
-    const tagError = findTagError(tag);
-    if (tagError >= 0) return tagFailure(tag, tagError, toColumn(n, colon + 1 + tagError));
-  }
-  if (digestText !== undefined) {
-    const problem = digestFailure(digestText, (i) => toColumn(n, at + 1 + i));
-    if (problem) return problem;
-  }
+  // Upstream checks the path length before it parses the digest.
   if (nameResult.path.length > MAX_PATH_LENGTH) {
     const column = toColumn(n, name.length - nameResult.path.length + MAX_PATH_LENGTH);
     return fail('name-too-long', 'repository name must not be more than 255 characters', column);
+  }
+  if (digestText !== undefined) {
+    const problem = checkDigest(digestText);
+    if (problem !== undefined)
+      return fail('invalid-digest', describeDigestProblem(problem), toColumn(n, at + 1));
   }
   const reference = {
     domain: nameResult.domain,
@@ -239,9 +282,6 @@ function nameFailure(name: string, index: number, n: Normalised): ParsedReferenc
   const column = toColumn(n, index);
   const c = name[index];
   const slash = name.indexOf('/');
-  if (c !== undefined && c >= 'A' && c <= 'Z' && index > slash) {
-    return fail('uppercase', 'repository name must be lowercase', column);
-  }
   if (index < slash) {
     const what =
       c === undefined ? 'ends unexpectedly' : `has an invalid character ${JSON.stringify(c)}`;
@@ -272,26 +312,17 @@ function tagFailure(tag: string, index: number, column: number): ParsedReference
   return fail('invalid-tag', `invalid reference format: tag has an invalid character ${c}`, column);
 }
 
-function digestFailure(text: string, column: (i: number) => number): ParsedReference | undefined {
-  const grammarError = findDigestGrammarError(text);
-  if (grammarError >= 0) {
-    return fail(
-      'invalid-digest',
-      'invalid reference format: malformed digest',
-      column(grammarError),
-    );
-  }
-  const problem = checkDigest(text);
-  if (problem === undefined) return undefined;
-  return fail('invalid-digest', describeDigestProblem(problem), column(0));
-}
-
 function fail(
   code: ReferenceProblemCode,
   message: string,
   column: number | undefined,
 ): ParsedReference {
-  return { ok: false, problem: { code, message, column } };
+  // Grammar failures are all one error upstream; the others are upstream's own words.
+  const upstream =
+    code !== 'uppercase' && (code === 'empty' || message.startsWith(`${INVALID_FORMAT}:`))
+      ? INVALID_FORMAT
+      : message;
+  return { ok: false, problem: { code, message, upstream, column } };
 }
 
 function indexOrEnd(value: string, char: string): number {

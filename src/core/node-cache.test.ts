@@ -65,19 +65,35 @@ describe('node image cache (node.status.images)', () => {
     }
   });
 
-  it('judges the risk for a new IfNotPresent Pod', () => {
-    assert.equal(nodeCacheRisk({ cached: true, digest: d('2') }, d('4'), []), 'old-image-cached');
-    assert.equal(nodeCacheRisk({ cached: true, digest: d('2') }, d('2'), []), 'current');
+  it("judges the risk for a new IfNotPresent Pod from the cached digest's verdict", () => {
+    const stale = { verdict: 'stale', running: d('2'), current: d('4') } as const;
+    const sameBits = {
+      verdict: 'fresh',
+      running: d('5'),
+      current: d('4'),
+      matchedBy: 'content',
+    } as const;
+    const unknown = { verdict: 'unknown', reason: 'registry', message: 'down' } as const;
     assert.equal(
-      nodeCacheRisk({ cached: true, digest: d('5') }, d('4'), [
-        { os: 'linux', architecture: 'amd64', variant: undefined, digest: d('5'), mediaType: '' },
-      ]),
-      'current',
+      nodeCacheRisk({ cached: true, digest: d('2') }, d('4'), stale),
+      'old-image-cached',
     );
+    assert.equal(nodeCacheRisk({ cached: true, digest: d('2') }, d('2'), undefined), 'current');
+    // A re-indexed tag: the node caches an older index with the same bits for it.
+    assert.equal(nodeCacheRisk({ cached: true, digest: d('5') }, d('4'), sameBits), 'current');
+    // Not judged, or judged unknown, is never "old".
     assert.equal(
-      nodeCacheRisk({ cached: true, digest: undefined }, d('2'), []),
+      nodeCacheRisk({ cached: true, digest: d('5') }, d('4'), unknown),
       'cached-digest-unknown',
     );
-    assert.equal(nodeCacheRisk({ cached: false }, d('2'), []), 'not-listed');
+    assert.equal(
+      nodeCacheRisk({ cached: true, digest: d('5') }, d('4'), undefined),
+      'cached-digest-unknown',
+    );
+    assert.equal(
+      nodeCacheRisk({ cached: true, digest: undefined }, d('2'), undefined),
+      'cached-digest-unknown',
+    );
+    assert.equal(nodeCacheRisk({ cached: false }, d('2'), undefined), 'not-listed');
   });
 });

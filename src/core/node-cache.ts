@@ -5,7 +5,7 @@
 
 import type { Digest } from './digest.ts';
 import { parseImageReference, referenceName, type ImageReference } from './image-reference.ts';
-import type { PlatformManifest } from './tag-resolution.ts';
+import type { ContainerVerdict } from './container-verdict.ts';
 
 export interface NodeImageEntry {
   readonly names: readonly string[];
@@ -45,17 +45,26 @@ export function indexNodeImages(images: readonly NodeImageEntry[]): ReadonlyMap<
   return index;
 }
 
-export type NodeCacheRisk = 'old-image-cached' | 'current' | 'cached-digest-unknown' | 'not-listed';
+/**
+ * `reverify-pulls`: the node caches an old image, but its kubelet (KEP-2535) would not let a new
+ * Pod of this workload use it without pulling again, which fetches the current image.
+ */
+export type NodeCacheRisk =
+  'old-image-cached' | 'reverify-pulls' | 'current' | 'cached-digest-unknown' | 'not-listed';
 
-/** Whether a new IfNotPresent Pod on this node would start something other than `current`. */
+/**
+ * Whether a new IfNotPresent Pod on this node would start something other than `current`.
+ * `judged` is the verdict for the cached digest as if a container ran it (same index, this node's
+ * child, or the same bits under a re-indexed tag): fresh means the cached copy is current.
+ */
 export function nodeCacheRisk(
   cached: CachedTag,
   current: Digest,
-  children: readonly PlatformManifest[],
+  judged: ContainerVerdict | undefined,
 ): NodeCacheRisk {
   if (!cached.cached) return 'not-listed';
   if (cached.digest === undefined) return 'cached-digest-unknown';
-  if (cached.digest === current || children.some((c) => c.digest === cached.digest))
-    return 'current';
-  return 'old-image-cached';
+  if (cached.digest === current || judged?.verdict === 'fresh') return 'current';
+  if (judged?.verdict === 'stale') return 'old-image-cached';
+  return 'cached-digest-unknown';
 }

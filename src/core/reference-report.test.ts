@@ -65,7 +65,8 @@ describe('describeReference', () => {
     assert.equal(report.kubelet.imageAbsent, 'InvalidImageName');
     assert.deepEqual(report.error, {
       code: 'uppercase',
-      message: 'repository name (library/Nginx) must be lowercase',
+      message: 'invalid reference format: repository name (library/Nginx) must be lowercase',
+      upstream: 'invalid reference format: repository name (library/Nginx) must be lowercase',
       column: 1,
     });
   });

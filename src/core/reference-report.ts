@@ -1,5 +1,6 @@
 // What Kubernetes does with one image string: the data behind `kube-fresh ref`.
 
+import { describeCredentialVerification } from './ensure-secret-pulled.ts';
 import {
   familiarString,
   parseImageReference,
@@ -35,9 +36,16 @@ export interface ReferenceReport {
     readonly imagePresent: KubeletImageAction;
     readonly imageAbsent: KubeletImageAction;
   };
+  /**
+   * KEP-2535 for a cached image (IfNotPresent/Never): whether a Pod reuses it depends on the
+   * node's kubelet version, imagePullCredentialsVerificationPolicy and the Pod's credentials
+   * matching the first puller's. Null under Always.
+   */
+  readonly credentialVerification: string | null;
   readonly error?: {
     readonly code: ReferenceProblemCode;
     readonly message: string;
+    readonly upstream: string;
     readonly column: number | null;
   };
 }
@@ -65,6 +73,7 @@ export function describeReference(input: string, explicitPolicy?: PullPolicy): R
     mutable: parsed.ok ? parsed.reference.digest === undefined : null,
     pullPolicyReason: policy.reason,
     kubelet,
+    credentialVerification: describeCredentialVerification(policy.policy) ?? null,
     ...(parsed.ok ? {} : { error: { ...parsed.problem, column: parsed.problem.column ?? null } }),
   };
 }

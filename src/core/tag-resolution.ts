@@ -50,6 +50,10 @@ export interface PlatformManifest {
   readonly os: string;
   readonly architecture: string;
   readonly variant: string | undefined;
+  /** Windows children: the build they need (`os.version`). */
+  readonly osVersion?: string | undefined;
+  /** False for a child with no `platform` object (containerd keeps those, ranked last). */
+  readonly hasPlatform?: boolean;
   readonly digest: Digest;
   readonly mediaType: string;
 }

@@ -14,7 +14,10 @@ import {
   resolveNode,
 } from './yaml-lookup.ts';
 
-export type ContainerListName = 'containers' | 'initContainers' | 'ephemeralContainers';
+/** `imageVolumes`: `volumes[].image` (KEP-4639), whose `reference` and `pullPolicy` work like a
+ * container's `image` and `imagePullPolicy`, defaults included. */
+export type ContainerListName =
+  'containers' | 'initContainers' | 'ephemeralContainers' | 'imageVolumes';
 export const CONTAINER_LISTS: readonly ContainerListName[] = [
   'containers',
   'initContainers',
@@ -51,6 +54,8 @@ export interface ContainerSite {
   /** Undefined when the container has no `image` key (allowed in workload templates). */
   readonly image: ContainerField | undefined;
   readonly pullPolicy: ContainerField | undefined;
+  /** The key a pull policy is written under: `imagePullPolicy`, or `pullPolicy` in an image volume. */
+  readonly policyKey: 'imagePullPolicy' | 'pullPolicy';
 }
 
 interface PodSpecLocation {
@@ -113,7 +118,7 @@ function sitesOfObject(
   const podSpec = getMapAt(object, location.path, doc);
   if (!podSpec) return [];
   const workload = identify(object, kind, doc);
-  return CONTAINER_LISTS.flatMap((list) => {
+  const containers = CONTAINER_LISTS.flatMap((list) => {
     const seq = asSeq(findPair(podSpec, list, doc)?.pair.value, doc);
     if (!seq) return [];
     return seq.items.flatMap((item, index) => {
@@ -122,6 +127,34 @@ function sitesOfObject(
       if (!container) return [];
       return [siteOf(container, doc, { documentIndex, workload, list, index })];
     });
+  });
+  return [...containers, ...imageVolumeSites(podSpec, doc, { documentIndex, workload })];
+}
+
+/** `volumes[i].image` maps: the image is `reference`, the policy `pullPolicy`. */
+function imageVolumeSites(
+  podSpec: YAMLMap,
+  doc: Document,
+  place: Pick<ContainerSite, 'documentIndex' | 'workload'>,
+): ContainerSite[] {
+  const volumes = asSeq(findPair(podSpec, 'volumes', doc)?.pair.value, doc);
+  if (!volumes) return [];
+  return volumes.items.flatMap((item, index) => {
+    const volume = asMap(item, doc);
+    const image = volume ? asMap(findPair(volume, 'image', doc)?.pair.value, doc) : undefined;
+    if (!volume || !image) return [];
+    return [
+      {
+        ...place,
+        list: 'imageVolumes' as const,
+        index,
+        name: asString(findPair(volume, 'name', doc)?.pair.value, doc),
+        container: image,
+        image: fieldOf(image, 'reference', doc),
+        pullPolicy: fieldOf(image, 'pullPolicy', doc),
+        policyKey: 'pullPolicy' as const,
+      },
+    ];
   });
 }
 
@@ -149,6 +182,7 @@ function siteOf(container: YAMLMap, doc: Document, place: SitePlace): ContainerS
     container,
     image: fieldOf(container, 'image', doc),
     pullPolicy: fieldOf(container, 'imagePullPolicy', doc),
+    policyKey: 'imagePullPolicy',
   };
 }
 

@@ -70,6 +70,6 @@ function policyEdit(
   }
   const image = site.image;
   if (!image) return { ok: false, reason: 'the container has no image' };
-  const entry = { key: 'imagePullPolicy', value: policy };
+  const entry = { key: site.policyKey, value: policy };
   return { ok: true, edit: insertPairAfter(parsed.text, image.holder, image.pair, entry) };
 }

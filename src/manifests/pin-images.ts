@@ -108,7 +108,8 @@ function pinSite(
     pinnedPullPolicy(ref, site.pullPolicy !== undefined) !== undefined &&
     !state.insertedInto.has(field.pair);
   if (to === field.value && !addedPullPolicy) return undefined;
-  const edits = editsFor(parsed, { ...field, scalar: field.scalar }, to, addedPullPolicy);
+  const policyKey = addedPullPolicy ? site.policyKey : undefined;
+  const edits = editsFor(parsed, { ...field, scalar: field.scalar }, to, policyKey);
   if (!edits.ok) {
     state.plan.skipped.push({ line, image: field.value, reason: edits.reason });
     return undefined;
@@ -132,7 +133,8 @@ function editsFor(
   parsed: ParsedManifests,
   field: ContainerField & { scalar: Scalar },
   to: string,
-  addPullPolicy: boolean,
+  /** The key to add `IfNotPresent` under, when a pull policy is to be added. */
+  addPullPolicy: ContainerSite['policyKey'] | undefined,
 ): { ok: true; edits: TextEdit[] } | { ok: false; reason: string } {
   const edits: TextEdit[] = [];
   if (to !== field.value) {
@@ -141,8 +143,8 @@ function editsFor(
     if (!edit.ok) return edit;
     edits.push(edit.edit);
   }
-  if (addPullPolicy) {
-    const entry = { key: 'imagePullPolicy', value: PINNED_PULL_POLICY };
+  if (addPullPolicy !== undefined) {
+    const entry = { key: addPullPolicy, value: PINNED_PULL_POLICY };
     edits.push(insertPairAfter(parsed.text, field.holder, field.pair, entry));
   }
   return { ok: true, edits };

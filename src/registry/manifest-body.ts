@@ -59,15 +59,18 @@ export function indexChildren(body: Json, mediaType: string): ManifestParse<Plat
     if (typeof entry !== 'object' || entry === null)
       return { ok: false, message: 'an index entry is not an object' };
     const e = entry as Json;
-    const platform = (
-      typeof e.platform === 'object' && e.platform !== null ? e.platform : {}
-    ) as Json;
+    const hasPlatform = typeof e.platform === 'object' && e.platform !== null;
+    const platform = (hasPlatform ? e.platform : {}) as Json;
     if (typeof e.digest !== 'string' || !isDigest(e.digest))
       return { ok: false, message: 'an index entry has no valid digest' };
     children.push({
       os: str(platform.os) ?? 'unknown',
       architecture: str(platform.architecture) ?? 'unknown',
       variant: str(platform.variant),
+      ...(str(platform['os.version']) === undefined
+        ? {}
+        : { osVersion: str(platform['os.version']) }),
+      ...(hasPlatform ? {} : { hasPlatform: false }),
       digest: e.digest,
       mediaType: str(e.mediaType) ?? '',
     });

@@ -22,6 +22,8 @@ const V2 = d('2');
 class CountingResolver implements ImageResolver {
   readonly calls: string[] = [];
   down = false;
+  /** A private image answers with a pull Secret's credentials. */
+  credentialKind = 'anonymous';
   resolveTag(ref: ImageReference): Promise<TagResolution> {
     this.calls.push(`tag ${referenceName(ref)}:${ref.tag ?? ''}`);
     if (this.down)
@@ -41,7 +43,12 @@ class CountingResolver implements ImageResolver {
         : 'application/vnd.oci.image.manifest.v1+json';
     return Promise.resolve({
       ok: true,
-      value: { digest, mediaType, size: 1, credentialSource: { kind: 'anonymous', detail: '' } },
+      value: {
+        digest,
+        mediaType,
+        size: 1,
+        credentialSource: { kind: this.credentialKind, detail: '' },
+      },
     });
   }
   platforms(ref: ImageReference, digest: Digest) {
@@ -61,8 +68,12 @@ class CountingResolver implements ImageResolver {
     void ref;
     return Promise.resolve({ ok: true as const, platforms: children });
   }
-  configDigest() {
-    return Promise.resolve({ ok: true as const, configDigest: d('c') });
+  configDigest(_ref: ImageReference, manifest: Digest) {
+    // Every manifest has its own config: different digests are different bits.
+    return Promise.resolve({
+      ok: true as const,
+      configDigest: `sha256:c${manifest.slice(8)}` as Digest,
+    });
   }
 }
 
@@ -248,6 +259,91 @@ describe('checkWorkloads', () => {
     assert.equal(report.workloads[0]?.verdict, 'stale');
     assert.equal(report.workloads[0]?.policy.source, 'explicit');
     assert.deepEqual(report.workloads[0]?.nodeRisks, []);
+  });
+  it('a Pod with a pull Secret the kubelet cannot read is unknown, naming the Secret', async () => {
+    const withSecret = (p: SnapshotPod, secrets: string[]): SnapshotPod => ({
+      ...p,
+      imagePullSecrets: secrets,
+    });
+    const auths = (auth: string) => JSON.stringify({ auths: { [REG]: { auth } } });
+    const reader = new FakeClusterReader({
+      pods: [
+        withSecret(pod('web-a', 'node-a', `${REG}/team/app@${V2}`), ['good', 'bad']),
+        withSecret(pod('web-b', 'node-a', `${REG}/team/app@${V2}`), ['good']),
+      ],
+      nodes: [node('node-a')],
+      pullSecrets: [
+        {
+          namespace: 'prod',
+          name: 'good',
+          type: 'kubernetes.io/dockerconfigjson',
+          data: { '.dockerconfigjson': auths(Buffer.from('u:p').toString('base64')) },
+        },
+        {
+          namespace: 'prod',
+          name: 'bad',
+          type: 'kubernetes.io/dockerconfigjson',
+          // URL-safe base64: Go's standard decoder rejects it.
+          data: { '.dockerconfigjson': auths('dTp_Pz4-') },
+        },
+      ],
+    });
+    const report = await checkWorkloads(deps(reader, new CountingResolver()), {});
+    const byPod = new Map(report.workloads[0]?.replicas.map((r) => [r.pod.name, r.verdict]));
+    const a = byPod.get('web-a');
+    assert.equal(a?.verdict, 'unknown');
+    assert.equal(a?.verdict === 'unknown' && a.reason, 'pull-secret');
+    assert.match(a?.verdict === 'unknown' ? a.message : '', /prod\/bad .*illegal base64/);
+    assert.ok(!(a?.verdict === 'unknown' ? a.message : '').includes('dTp_Pz4-'));
+    assert.equal(byPod.get('web-b')?.verdict, 'fresh');
+  });
+});
+
+describe('node-cache risk under KEP-2535', () => {
+  const api: WorkloadRef = { ...deployment, name: 'api', uid: 'u2' };
+  const withSecret = (p: SnapshotPod, secret: string, workload = deployment): SnapshotPod => ({
+    ...p,
+    workload,
+    imagePullSecrets: [secret],
+  });
+  const cluster = (kubeletVersion: string) =>
+    new FakeClusterReader({
+      pods: [
+        withSecret(pod('web-a', 'node-a', `${REG}/team/app@${V1}`), 'first'),
+        withSecret(pod('api-b', 'node-b', `${REG}/team/app@${V2}`), 'second', api),
+      ],
+      nodes: [
+        { ...node('node-a', V1), kubeletVersion },
+        { ...node('node-b', V2), kubeletVersion },
+      ],
+    });
+  const risks = async (kubeletVersion: string, credentialKind: string) => {
+    const resolver = new CountingResolver();
+    resolver.credentialKind = credentialKind;
+    const report = await checkWorkloads(deps(cluster(kubeletVersion), resolver), {});
+    return Object.fromEntries(
+      report.workloads.map((w) => [
+        w.workload.name,
+        w.nodeRisks.filter((r) => r.node === 'node-a').map((r) => r.risk)[0],
+      ]),
+    );
+  };
+
+  it("a private image: only the first puller's Secret reuses the old copy on a 1.35 kubelet", async () => {
+    assert.deepEqual(await risks('v1.35.4', 'pull-secret'), {
+      web: 'old-image-cached',
+      api: 'reverify-pulls',
+    });
+  });
+  it('before 1.35, or for a public image, every Pod reuses it', async () => {
+    assert.deepEqual(await risks('v1.34.2', 'pull-secret'), {
+      web: 'old-image-cached',
+      api: 'old-image-cached',
+    });
+    assert.deepEqual(await risks('v1.35.4', 'anonymous'), {
+      web: 'old-image-cached',
+      api: 'old-image-cached',
+    });
   });
 });
 

@@ -8,15 +8,12 @@ import {
   type WorkloadVerdict,
 } from '../core/container-verdict.ts';
 import { effectiveTag, parseImageReference, tagKey } from '../core/image-reference.ts';
-import type { NodePlatform } from '../core/platform.ts';
+import { formatPlatform, nodePlatformFromNodeInfo, type NodePlatform } from '../core/platform.ts';
 import { effectivePullPolicy, isPullPolicy, type PullPolicy } from '../core/pull-policy.ts';
 import type { ImageResolver } from '../core/tag-resolution.ts';
+import { brokenPullSecrets } from '../registry/credentials/pull-secret-keyring.ts';
 import type { ClusterReader } from '../cluster/read/cluster-reader.ts';
-import type {
-  ClusterSnapshot,
-  SnapshotPod,
-  SnapshotScope,
-} from '../cluster/read/cluster-snapshot.ts';
+import type { ClusterSnapshot, SnapshotPod, SnapshotScope } from '../cluster/read/cluster-snapshot.ts';
 import { assessNodeCaches, type NodeRisk } from './node-cache-risks.ts';
 import { RegistryFactStore } from './registry-facts.ts';
 import {
@@ -101,15 +98,21 @@ interface PendingReplica {
 
 function observeReplicas(snapshot: ClusterSnapshot): PendingReplica[] {
   const platforms = new Map(snapshot.nodes.map((n) => [n.name, platformOf(n)]));
+  const kubelets = new Map(snapshot.nodes.map((n) => [n.name, n.kubeletVersion]));
+  const broken = brokenPullSecrets(snapshot.pullSecrets);
   const replicas: PendingReplica[] = [];
   // A Pod being deleted is on its way out (a rollout just replaced it): judging it would report
   // a workload as stale for the seconds its old Pods take to terminate.
   for (const pod of snapshot.pods.filter((p) => p.terminating !== true)) {
+    const node = pod.nodeName === undefined ? undefined : platforms.get(pod.nodeName);
     for (const container of pod.containers) {
       const policy = podPolicy(container.image, container.imagePullPolicy);
       replicas.push({
-        node: pod.nodeName === undefined ? undefined : platforms.get(pod.nodeName),
+        node,
         report: {
+          nodePlatform: node === undefined ? undefined : formatPlatform(node),
+          kubeletVersion: pod.nodeName === undefined ? undefined : kubelets.get(pod.nodeName),
+          pullSecrets: pod.imagePullSecrets,
           pod: podIdentity(pod),
           container: container.name,
           containerKind: container.kind,
@@ -120,7 +123,7 @@ function observeReplicas(snapshot: ClusterSnapshot): PendingReplica[] {
           state: container.status?.current,
           startedAt: container.status?.current.startedAt,
           restartCount: container.status?.restartCount ?? 0,
-          verdict: undefined,
+          verdict: brokenSecretVerdict(pod, broken),
         },
       });
     }
@@ -150,6 +153,27 @@ async function settleVerdicts(replicas: PendingReplica[], facts: RegistryFactSto
       message: 'the registry facts did not settle (a bug in kube-fresh)',
     };
   }
+}
+
+/**
+ * The kubelet builds one keyring from all of a Pod's pull Secrets; one it cannot read fails the
+ * whole lookup (secrets.go MakeDockerKeyring), so it pulls nothing for the Pod. kube-fresh does
+ * not guess what such a Pod would run.
+ */
+function brokenSecretVerdict(
+  pod: SnapshotPod,
+  broken: ReadonlyMap<string, string>,
+): ContainerVerdict | undefined {
+  const bad = pod.imagePullSecrets.flatMap((name) => {
+    const message = broken.get(`${pod.namespace}/${name}`);
+    return message === undefined ? [] : [`${pod.namespace}/${name} (${message})`];
+  });
+  if (bad.length === 0) return undefined;
+  return {
+    verdict: 'unknown',
+    reason: 'pull-secret',
+    message: `the kubelet cannot read pull Secret ${bad.join(', ')}, so its credential lookup fails for this Pod and it pulls nothing`,
+  };
 }
 
 /** The Pod's stored policy (the API server always sets it), and whether it is the default. */
@@ -183,7 +207,11 @@ function withCredentialSource(
 
 function platformOf(node: ClusterSnapshot['nodes'][number]): NodePlatform | undefined {
   if (node.architecture === undefined || node.operatingSystem === undefined) return undefined;
-  return { os: node.operatingSystem, architecture: node.architecture };
+  return nodePlatformFromNodeInfo({
+    operatingSystem: node.operatingSystem,
+    architecture: node.architecture,
+    kernelVersion: node.kernelVersion,
+  });
 }
 
 function podIdentity(pod: SnapshotPod): ReplicaReport['pod'] {

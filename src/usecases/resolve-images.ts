@@ -13,6 +13,12 @@ import type {
   PlatformManifest,
   RegistryFailureKind,
 } from '../core/tag-resolution.ts';
+import {
+  describeOfferedPlatforms,
+  formatPlatform,
+  selectPlatformChild,
+  type PlatformSpec,
+} from '../core/platform.ts';
 
 export interface ResolvedImage {
   readonly input: string;
@@ -25,16 +31,28 @@ export interface ResolvedImage {
     Pick<PlatformManifest, 'os' | 'architecture' | 'variant' | 'digest'>
   > | null;
   readonly credentialSource: CredentialSource | null;
+  /**
+   * With `--platform`: the manifest a node of that platform runs (containerd's `platforms.Only`);
+   * for a single-platform image the manifest itself (containerd does not check its platform).
+   */
+  readonly selected?: {
+    readonly forPlatform: string;
+    readonly digest: string;
+    /** The child's platform as the index states it; null for a single-platform image. */
+    readonly platform: string | null;
+  };
   /** For `tag@digest` input: the digest written, and whether the tag has moved away from it. */
   readonly pinned?: { readonly digest: string; readonly tagMoved: boolean };
   readonly error?: {
-    readonly kind: RegistryFailureKind | 'invalid-reference';
+    readonly kind: RegistryFailureKind | 'invalid-reference' | 'no-matching-platform';
     readonly message: string;
   };
 }
 
 export interface ResolveOptions {
   readonly platforms: boolean;
+  /** The node platform to pick an index child for (`--platform`). */
+  readonly platform?: PlatformSpec | undefined;
 }
 
 export async function resolveImages(
@@ -77,7 +95,67 @@ async function resolveOne(
       ? {}
       : { pinned: { digest: ref.digest, tagMoved: ref.digest !== digest } }),
   };
+  return withChildren(result, ref, digest, resolver, options);
+}
+
+function withChildren(
+  result: ResolvedImage,
+  ref: ImageReference,
+  digest: NonNullable<ImageReference['digest']>,
+  resolver: ImageResolver,
+  options: ResolveOptions,
+): Promise<ResolvedImage> | ResolvedImage {
+  if (options.platform !== undefined)
+    return withSelectedChild(
+      result,
+      { ref, digest },
+      resolver,
+      options.platform,
+      options.platforms,
+    );
   return options.platforms ? withPlatforms(result, ref, digest, resolver) : result;
+}
+
+async function withSelectedChild(
+  result: ResolvedImage,
+  { ref, digest }: { ref: ImageReference; digest: NonNullable<ImageReference['digest']> },
+  resolver: ImageResolver,
+  platform: PlatformSpec,
+  listAll: boolean,
+): Promise<ResolvedImage> {
+  const platforms = await resolver.platforms(ref, digest);
+  if (!platforms.ok)
+    return {
+      ...result,
+      error: { kind: platforms.failure.kind, message: platforms.failure.message },
+    };
+  const forPlatform = formatPlatform(platform);
+  const listed = listAll ? { platforms: platforms.platforms.map(childView) } : {};
+  if (platforms.platforms.length === 0)
+    return { ...result, ...listed, selected: { forPlatform, digest, platform: null } };
+  const child = selectPlatformChild(platforms.platforms, platform);
+  if (child === undefined)
+    return {
+      ...result,
+      ...listed,
+      error: {
+        kind: 'no-matching-platform',
+        message: `no child of the index runs on ${forPlatform}; it offers ${describeOfferedPlatforms(platforms.platforms)}`,
+      },
+    };
+  return {
+    ...result,
+    ...listed,
+    selected: {
+      forPlatform,
+      digest: child.digest,
+      platform: child.hasPlatform === false ? null : formatPlatform(child),
+    },
+  };
+}
+
+function childView({ os, architecture, variant, digest }: PlatformManifest) {
+  return { os, architecture, variant, digest };
 }
 
 /** A reference by digest alone has nothing to resolve: it names fixed content. */
@@ -89,9 +167,9 @@ async function digestOnly(
 ): Promise<ResolvedImage> {
   const digest = ref.digest ?? '';
   const result = { ...base, digest, tag: null };
-  return options.platforms && ref.digest !== undefined
-    ? withPlatforms(result, ref, ref.digest, resolver)
-    : result;
+  return ref.digest === undefined
+    ? result
+    : withChildren(result, ref, ref.digest, resolver, options);
 }
 
 async function withPlatforms(
@@ -107,13 +185,7 @@ async function withPlatforms(
       platforms: null,
       error: { kind: platforms.failure.kind, message: platforms.failure.message },
     };
-  const children = platforms.platforms.map(({ os, architecture, variant, digest: d }) => ({
-    os,
-    architecture,
-    variant,
-    digest: d,
-  }));
-  return { ...result, platforms: children };
+  return { ...result, platforms: platforms.platforms.map(childView) };
 }
 
 function empty(input: string): ResolvedImage {

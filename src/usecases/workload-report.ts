@@ -28,6 +28,13 @@ export interface ReplicaReport {
   readonly containerKind: ContainerKind;
   readonly image: string;
   readonly policy: EffectivePullPolicy;
+  /** The node's platform as matched against index children, e.g. `linux/arm64/v8 (assumed)`:
+   * nodeInfo carries no CPU variant, so containerd's default for the architecture is assumed. */
+  readonly nodePlatform?: string | undefined;
+  /** The node's kubelet version (KEP-2535 is on by default from 1.35). */
+  readonly kubeletVersion?: string | undefined;
+  /** The Pod's imagePullSecrets (names in its namespace): what the kubelet's pull records match. */
+  readonly pullSecrets?: readonly string[];
   readonly imageID: string;
   /** containerStatuses[].image: on containerd, `sha256:<config>` once the tag moved on that node. */
   readonly runtimeImage: string | undefined;

@@ -68,6 +68,7 @@ describe('kube-fresh ref (built binary)', () => {
     assert.deepEqual(reports[2]?.error, {
       code: 'invalid-path',
       message: 'invalid reference format: repository path has a misplaced "."',
+      upstream: 'invalid reference format',
       column: 3,
     });
   });

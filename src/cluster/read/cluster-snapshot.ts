@@ -75,6 +75,8 @@ export interface SnapshotNode {
   readonly name: string;
   readonly architecture: string | undefined;
   readonly operatingSystem: string | undefined;
+  /** On Windows, the host build (`10.0.20348.2340`) containerd matches `os.version` against. */
+  readonly kernelVersion?: string | undefined;
   readonly kubeletVersion: string | undefined;
   readonly containerRuntimeVersion: string | undefined;
   readonly ready: boolean | undefined;

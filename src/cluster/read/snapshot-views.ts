@@ -134,6 +134,7 @@ export function nodeView(node: V1Node): SnapshotNode {
     name: node.metadata?.name ?? '',
     architecture: info?.architecture,
     operatingSystem: info?.operatingSystem,
+    kernelVersion: info?.kernelVersion,
     kubeletVersion: info?.kubeletVersion,
     containerRuntimeVersion: info?.containerRuntimeVersion,
     ready: ready === undefined ? undefined : ready.status === 'True',

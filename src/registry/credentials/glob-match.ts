@@ -4,6 +4,9 @@
 
 /** True when `pattern` matches the whole of `name`; a malformed pattern matches nothing. */
 export function globMatch(pattern: string, name: string): boolean {
+  // Go checks the whole pattern and returns ErrBadPattern even where a match already failed;
+  // the kubelet treats that error as "no match".
+  if (!wellFormed(pattern)) return false;
   let p = 0;
   let n = 0;
   let starP = -1;
@@ -65,4 +68,52 @@ function readRange(pattern: string, i: number): { lo: string; hi: string; next: 
 
 function readClassChar(pattern: string, i: number): [string, number] {
   return pattern[i] === '\\' ? [pattern[i + 1] ?? '', i + 2] : [pattern[i] ?? '', i + 1];
+}
+
+/**
+ * filepath.Match's syntax (Unix): a trailing `\\` is malformed; inside `[...]` every element
+ * is a character (maybe escaped) or a `lo-hi` range, none may start with `-` or `]`, and the class
+ * must be closed, with at least one element.
+ */
+export function wellFormed(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      if (i + 1 >= pattern.length) return false;
+      i++;
+    } else if (c === '[') {
+      const end = classEnd(pattern, i + 1);
+      if (end < 0) return false;
+      i = end;
+    }
+  }
+  return true;
+}
+
+/** Index of the `]` closing a class whose body starts at `i`, or -1 when malformed. */
+function classEnd(pattern: string, start: number): number {
+  let i = pattern[start] === '^' ? start + 1 : start;
+  let elements = 0;
+  for (;;) {
+    if (pattern[i] === ']' && elements > 0) return i;
+    const lo = classChar(pattern, i);
+    if (lo < 0) return -1;
+    i = lo;
+    if (pattern[i] === '-') {
+      const hi = classChar(pattern, i + 1);
+      if (hi < 0) return -1;
+      i = hi;
+    }
+    elements++;
+  }
+}
+
+/** Go's getEsc: one class character at `i`; the index after it, or -1 when malformed. */
+function classChar(pattern: string, i: number): number {
+  const c = pattern[i];
+  if (c === undefined || c === '-' || c === ']') return -1;
+  const next = c === '\\' ? i + 2 : i + 1;
+  if (c === '\\' && i + 1 >= pattern.length) return -1;
+  // Go also fails when the class runs to the end of the pattern right after this character.
+  return next >= pattern.length ? -1 : next;
 }

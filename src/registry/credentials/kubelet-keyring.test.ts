@@ -25,6 +25,30 @@ describe('kubelet keyring: the §8.3 consequences table', () => {
     ['r?g.example.com', 'reg.example.com/app', false],
     // …and a leading `[` must be an IPv6 literal: the key is invalid and ignored.
     ['[a-r]eg.example.com', 'reg.example.com/app', false],
+    // Bracketed IPv6 with a port: net.SplitHostPort drops the brackets on both sides.
+    ['[::1]:5000', '[::1]:5000/app', true],
+    ['http://[::1]:5000/v2/', '[::1]:5000/app', true],
+    ['[::1]:5000', '[::1]:5001/app', false],
+    // Without a port the brackets stay, and as a glob class "[::1]" matches one character.
+    ['[::1]', '[::1]/app', false],
+    // url.Parse drops userinfo, percent-decodes the path, and rejects what it cannot parse.
+    ['user:pa55@reg.example.com', 'reg.example.com/app', true],
+    ['https://user@reg.example.com:5000/v2/', 'reg.example.com:5000/app', true],
+    ['reg.example.com/team%2Fapp', 'reg.example.com/team/app', true],
+    ['reg.example.com/%7eteam', 'reg.example.com/~team/app', true],
+    ['reg.example.com/%zz', 'reg.example.com/app', false],
+    ['reg.example.com:http', 'reg.example.com/app', false],
+    ['reg example.com', 'reg example.com/app', false],
+    ['reg.example.com#frag', 'reg.example.com/app', true],
+    // Only /v1/ and /v2/ lose three characters: /v2/team is the path /team; /v2 stays a path.
+    ['https://reg.example.com/v2/team', 'reg.example.com/team/app', true],
+    ['reg.example.com/v2', 'reg.example.com/app', false],
+    // Malformed glob classes match nothing (filepath.ErrBadPattern); well-formed ones match.
+    ['r[e]g.example.com', 'reg.example.com/app', true],
+    ['r[]g.example.com', 'r]g.example.com/app', false],
+    ['r[-e]g.example.com', 'reg.example.com/app', false],
+    ['r[e-]g.example.com', 'reg.example.com/app', false],
+    ['reg.example.co[m', 'reg.example.com/app', false],
   ];
   for (const [key, image, expected] of table) {
     it(`${key} ${expected ? 'matches' : 'does not match'} ${image}`, () => {
@@ -106,6 +130,13 @@ describe('keyring helpers', () => {
       ['\\*', '*', true],
       ['\\*', 'a', false],
       ['[', 'a', false], // malformed: matches nothing
+      ['[]a]', ']', false],
+      ['[a-]', 'a', false],
+      ['[^]', 'x', false],
+      ['a\\', 'a', false],
+      ['x[', 'y', false],
+      ['[z-a]', 'b', false], // an empty range is well-formed and matches nothing
+      ['[\\]]', ']', true],
       ['[a-c]x', 'bx', true],
       ['[^a-c]x', 'dx', true],
       ['*'.repeat(30) + 'b', 'a'.repeat(40), false],

@@ -4,8 +4,10 @@
 // key's path is a prefix of the image path. Every matching key contributes, in order.
 
 import type { CredentialSource } from '../../core/tag-resolution.ts';
-import { decodeAuthField, type Credential } from './credential.ts';
+import type { Credential } from './credential.ts';
+import { decodeAuthStrictly } from './pull-secret.ts';
 import { globMatch } from './glob-match.ts';
+import { parseHttpsUrl, splitHostPort } from './go-url.ts';
 
 /** One `auths` entry as the kubelet reads it (identitytoken, registrytoken are ignored). */
 export interface DockerConfigEntry {
@@ -56,8 +58,8 @@ function toCredential(
   let username = entry.username;
   let password = entry.password;
   if (entry.auth !== undefined && entry.auth !== '') {
-    const decoded = decodeAuthField(entry.auth);
-    if (decoded === undefined) return undefined;
+    const decoded = decodeAuthStrictly(entry.auth);
+    if (typeof decoded === 'string') return undefined;
     ({ username, password } = decoded);
   }
   const detail = `${source.detail}: ${location}`;
@@ -71,57 +73,37 @@ function toCredential(
 }
 
 /**
- * Strips the scheme; `/v1/…` and `/v2/…` paths collapse to the host, other paths are kept. Parsed
- * the way Go's url.Parse reads `https://<key>`: `?` starts a query and `#` a fragment (dropped), and
- * a host starting with `[` must be a bracketed literal followed by nothing or a port, else the key
- * is invalid and ignored, as the kubelet ignores it.
+ * The key the kubelet files an entry under (`BasicDockerKeyring.Add`): the value parsed as
+ * `https://<value>` by Go's url.Parse (userinfo, query and fragment dropped, the path
+ * percent-decoded), then host + path, where a path starting `/v1/` or `/v2/` loses those three
+ * characters and `/` alone counts as none. A value url.Parse rejects is ignored (undefined).
  */
 export function normaliseKey(location: string): string | undefined {
-  const withoutScheme = location.replace(/^https?:\/\//, '');
-  const end = Math.min(...['?', '#'].map((c) => indexOrEnd(withoutScheme, c)));
-  const rest = withoutScheme.slice(0, end);
-  const slash = indexOrEnd(rest, '/');
-  const host = rest.slice(0, slash);
-  let path = rest.slice(slash);
-  if (host === '' || !validHost(host)) return undefined;
+  const parsed = parseHttpsUrl(location);
+  if (parsed === undefined || parsed.host === '') return undefined;
+  let path = parsed.path;
   if (path.startsWith('/v2/') || path.startsWith('/v1/')) path = path.slice(3);
-  return path.length > 0 && path !== '/' ? host + path : host;
+  return path.length > 0 && path !== '/' ? parsed.host + path : parsed.host;
 }
 
-function validHost(host: string): boolean {
-  if (!host.startsWith('[')) return true;
-  const close = host.indexOf(']');
-  return close > 0 && (close === host.length - 1 || /^:\d*$/.test(host.slice(close + 1)));
-}
-
-function indexOrEnd(value: string, char: string): number {
-  const index = value.indexOf(char);
-  return index < 0 ? value.length : index;
-}
-
-function splitHostPort(hostAndPort: string): { labels: string[]; port: string } {
-  const match = /^(.*?)(?::(\d*))?$/.exec(hostAndPort);
-  const host = match?.[1] ?? hostAndPort;
-  return { labels: host.split('.'), port: match?.[2] ?? '' };
-}
-
-function splitSchemeless(value: string): { host: string; path: string } {
-  const slash = value.indexOf('/');
-  return slash < 0
-    ? { host: value, path: '' }
-    : { host: value.slice(0, slash), path: value.slice(slash) };
-}
-
-/** URLsMatchStr: label count, per-label glob, exact port, path prefix. */
+/**
+ * URLsMatchStr: both sides parsed as URLs; hosts split by net.SplitHostPort (so `[::1]:5000` is
+ * host `::1`, port 5000, while a bracketed host without a port keeps its brackets); equal ports,
+ * equal label counts, the key's path a prefix of the image's, and each label a filepath.Match glob
+ * (a malformed one matches nothing).
+ */
 export function urlsMatch(glob: string, target: string): boolean {
-  const g = splitSchemeless(glob);
-  const t = splitSchemeless(target);
+  const g = parseHttpsUrl(glob);
+  const t = parseHttpsUrl(target);
+  if (g === undefined || t === undefined) return false;
   const gHost = splitHostPort(g.host);
   const tHost = splitHostPort(t.host);
   if (gHost.port !== tHost.port) return false;
-  if (gHost.labels.length !== tHost.labels.length) return false;
+  const gLabels = gHost.host.split('.');
+  const tLabels = tHost.host.split('.');
+  if (gLabels.length !== tLabels.length) return false;
   if (!t.path.startsWith(g.path)) return false;
-  return gHost.labels.every((label, i) => globMatch(label, tHost.labels[i] ?? ''));
+  return gLabels.every((label, i) => globMatch(label, tLabels[i] ?? ''));
 }
 
 /** The kubelet's isDefaultRegistryMatch on a normalised repository name. */

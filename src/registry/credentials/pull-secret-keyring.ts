@@ -1,6 +1,8 @@
 // One keyring from the pull secrets the Pods reference (their own `imagePullSecrets`, which
 // include the ServiceAccount's — the admission plugin copies them in). A lookup is read-only, so
-// any Pod's secret may answer for a registry; each result names the secret it used.
+// any Pod's secret may answer for a registry; each result names the secret it used. A Secret the
+// kubelet cannot read contributes nothing: the kubelet uses no credentials at all for a Pod that
+// references it (`brokenPullSecrets` names them, so those Pods can be reported as unknown).
 
 import type { CredentialProvider } from './credential.ts';
 import { KeyringCredentials } from './credential-providers.ts';
@@ -22,13 +24,10 @@ export function keyringFromPullSecrets(secrets: readonly PullSecretInput[]): {
   const keyring = new KubeletKeyring();
   const warnings: string[] = [];
   for (const secret of secrets) {
-    const data = Object.fromEntries(
-      Object.entries(secret.data).filter((e): e is [string, string] => e[1] !== undefined),
-    );
-    const parsed = parsePullSecret(secret.type, data, 'text');
+    const parsed = parse(secret);
     if (!parsed.ok) {
       warnings.push(
-        `pull secret ${secret.namespace}/${secret.name} is not usable: ${parsed.message}`,
+        `pull secret ${secret.namespace}/${secret.name} cannot be read by the kubelet (${parsed.message}): Pods that reference it pull with no credentials at all`,
       );
       continue;
     }
@@ -38,4 +37,21 @@ export function keyringFromPullSecrets(secrets: readonly PullSecretInput[]): {
     });
   }
   return { provider: new KeyringCredentials(keyring), warnings };
+}
+
+/** `namespace/name` → why the kubelet's lookup fails, for every Secret it cannot read. */
+export function brokenPullSecrets(secrets: readonly PullSecretInput[]): Map<string, string> {
+  const broken = new Map<string, string>();
+  for (const secret of secrets) {
+    const parsed = parse(secret);
+    if (!parsed.ok) broken.set(`${secret.namespace}/${secret.name}`, parsed.message);
+  }
+  return broken;
+}
+
+function parse(secret: PullSecretInput) {
+  const data = Object.fromEntries(
+    Object.entries(secret.data).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return parsePullSecret(secret.type, data, 'text');
 }

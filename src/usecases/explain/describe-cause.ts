@@ -2,6 +2,7 @@
 // digests, the nodes and the kubelet's own Events.
 
 import { shortDigest } from '../../core/digest.ts';
+import { ensureSecretPulledImagesDefault } from '../../core/ensure-secret-pulled.ts';
 import type { PodExplanation } from './explain-workload.ts';
 import type { WorkloadContainerReport } from '../workload-report.ts';
 
@@ -29,6 +30,7 @@ export function describeCause(
       return [
         ...(w.verdict === 'mixed' ? [mixedLine(w)] : []),
         ...pods.flatMap((p) => staleLines(w, p, current)),
+        ...repullLines(w, pods),
         ...riskLines(w),
       ];
   }
@@ -46,7 +48,7 @@ function staleLines(
   const pulled = [...pod.events].reverse().find((e) => e.kind === 'pulled');
   if (cached !== undefined && w.policy.policy !== 'Always') {
     return [
-      `${where} runs ${old}, not ${current ?? 'the current image'}: when it started${cached.at ? ` (${cached.at})` : ''} the kubelet found ${w.familiarImage} already in the node's image cache (its Event: ${cached.message}) and, under ${w.policy.policy}, did not ask the registry. The node had cached the tag before it moved.`,
+      `${where} runs ${old}, not ${current ?? 'the current image'}: when it started${cached.at ? ` (${cached.at})` : ''} the kubelet found ${w.familiarImage} already in the node's image cache (its Event: ${cached.message}) and, under ${w.policy.policy}, did not ask the registry. The node had cached the tag before it moved.${reuseSentence(w, pod)}`,
     ];
   }
   if (pulled !== undefined) {
@@ -64,6 +66,34 @@ function staleLines(
   ];
 }
 
+/** KEP-2535: why a kubelet ≥ 1.35 let this Pod reuse the cached copy. */
+function reuseSentence(w: WorkloadContainerReport, pod: PodExplanation): string {
+  if (ensureSecretPulledImagesDefault(pod.kubeletVersion) !== 'on') return '';
+  const secrets = (pod.pullSecrets ?? []).join(', ');
+  const why =
+    w.credentialSource?.kind === 'anonymous'
+      ? 'the image is public, so the cached copy was pulled anonymously and any Pod may reuse it'
+      : secrets === ''
+        ? 'this Pod presents no pull Secret, so the cached copy must have been pulled anonymously or with node-wide credentials'
+        : `this Pod presents pull Secret ${secrets}, the credentials the cached copy was pulled with (the kubelet's pull record for it matches)`;
+  return ` Its kubelet (${pod.kubeletVersion ?? '?'}) has KubeletEnsureSecretPulledImages (KEP-2535) on by default, and reused the cached copy because ${why}; that depends on the kubelet's imagePullCredentialsVerificationPolicy (default NeverVerifyPreloadedImages).`;
+}
+
+/** KEP-2535: a Pod that pulled the current image on a node where others run an old one. */
+function repullLines(w: WorkloadContainerReport, pods: readonly PodExplanation[]): string[] {
+  return pods.flatMap((pod) => {
+    if (pod.verdict.verdict !== 'fresh' || pod.node === undefined) return [];
+    if (ensureSecretPulledImagesDefault(pod.kubeletVersion) !== 'on') return [];
+    const oldHere = pods.some((p) => p.node === pod.node && p.verdict.verdict === 'stale');
+    const pulled = [...pod.events].reverse().find((e) => e.kind === 'pulled');
+    if (!oldHere || pulled === undefined || w.policy.policy === 'Always') return [];
+    const secrets = (pod.pullSecrets ?? []).join(', ') || 'none';
+    return [
+      `Pod ${pod.pod} on ${pod.node} runs the current image although the node had ${w.familiarImage} cached at an older digest: its kubelet (${pod.kubeletVersion ?? '?'}) has KubeletEnsureSecretPulledImages (KEP-2535) on by default, found no pull record letting this Pod's credentials (pull Secret ${secrets}) use the cached copy, and pulled again${pulled.at ? ` at ${pulled.at}` : ''}, getting what the tag points to now.`,
+    ];
+  });
+}
+
 function mixedLine(w: WorkloadContainerReport): string {
   const parts = w.running.map(
     (r) =>
@@ -73,12 +103,23 @@ function mixedLine(w: WorkloadContainerReport): string {
 }
 
 function riskLines(w: WorkloadContainerReport): string[] {
-  return w.nodeRisks
-    .filter((r) => r.risk === 'old-image-cached')
-    .map(
-      (r) =>
-        `Node ${r.node} caches ${w.familiarImage} at the old ${shortDigest(r.cachedDigest ?? '')}: a new Pod scheduled there would start the old image, because ${w.policy.policy} does not ask the registry.`,
-    );
+  return w.nodeRisks.flatMap((r) => {
+    const old = shortDigest(r.cachedDigest ?? '');
+    const kep =
+      r.credentialCheck === undefined ||
+      ensureSecretPulledImagesDefault(r.credentialCheck.kubeletVersion) !== 'on'
+        ? ''
+        : ` (KEP-2535, kubelet ${r.credentialCheck.kubeletVersion ?? '?'}: ${r.credentialCheck.reason})`;
+    if (r.risk === 'old-image-cached')
+      return [
+        `Node ${r.node} caches ${w.familiarImage} at the old ${old}: a new Pod scheduled there would start the old image, because ${w.policy.policy} does not ask the registry${kep}.`,
+      ];
+    if (r.risk === 'reverify-pulls')
+      return [
+        `Node ${r.node} caches ${w.familiarImage} at the old ${old}, but a new Pod of this workload would not start it${kep}.`,
+      ];
+    return [];
+  });
 }
 
 function pinnedLines(pods: readonly PodExplanation[]): string[] {

@@ -48,6 +48,10 @@ export interface PodExplanation {
   readonly node: string | undefined;
   readonly running: string | undefined;
   readonly runtimeImage: string | undefined;
+  /** As in the status report: `(assumed)` marks a variant nodeInfo did not report. */
+  readonly nodePlatform?: string | undefined;
+  readonly kubeletVersion?: string | undefined;
+  readonly pullSecrets?: readonly string[] | undefined;
   readonly since: string | undefined;
   readonly verdict: ReplicaReport['verdict'];
   readonly events: readonly ImageEvent[];
@@ -143,6 +147,9 @@ function explainContainer(
     node: r.pod.node,
     running: r.imageID === '' ? undefined : r.imageID,
     runtimeImage: r.runtimeImage,
+    nodePlatform: r.nodePlatform,
+    kubeletVersion: r.kubeletVersion,
+    pullSecrets: r.pullSecrets,
     since: r.startedAt,
     verdict: r.verdict,
     events: imageEventsFor(events, r.pod, { name: r.container, kind: r.containerKind }),

@@ -71,6 +71,11 @@ function renderPod(pod: PodExplanation, asked: boolean): string[] {
   const lines = [
     `    ${pod.pod} on ${pod.node ?? '(unscheduled)'}: ${running}${since}, ${pod.verdict.verdict}${marker}`,
   ];
+  if (pod.nodePlatform?.includes('(assumed)') === true) {
+    lines.push(
+      `      node platform ${pod.nodePlatform}: nodeInfo reports no CPU variant, so containerd's default is assumed when picking the index child`,
+    );
+  }
   if (pod.runtimeImage?.startsWith('sha256:')) {
     lines.push(
       `      the runtime now names its image ${shortDigest(pod.runtimeImage)}: no tag on the node points to it any more`,
@@ -95,6 +100,8 @@ function riskText(risk: string, digest: string | undefined): string {
   if (risk === 'old-image-cached')
     return `caches the tag at the old ${shortDigest(digest ?? '')}: a new Pod there would start it`;
   if (risk === 'current') return 'caches the tag at the current digest';
+  if (risk === 'reverify-pulls')
+    return `caches the tag at the old ${shortDigest(digest ?? '')}, but its kubelet would pull again for this workload's credentials (KEP-2535)`;
   return 'caches the tag, digest not listed';
 }
 

@@ -11,6 +11,7 @@ const LIST_WORD: Readonly<Record<Finding['containerList'], string>> = {
   containers: 'container',
   initContainers: 'initContainer',
   ephemeralContainers: 'ephemeralContainer',
+  imageVolumes: 'image volume',
 };
 
 /** `file:line:col: severity KFxxx message (Kind/name container NAME)` lines. */

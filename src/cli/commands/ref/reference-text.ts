@@ -31,8 +31,12 @@ function renderOne(report: ReferenceReport): string {
   }
   add('pull policy', `${report.pullPolicy} (${report.pullPolicyReason})`);
   if (report.mutable !== null) add('mutable', mutableText(report));
-  add('if cached', `the kubelet ${describeKubeletAction(report.kubelet.imagePresent)}`);
+  add(
+    'if cached',
+    `the kubelet ${describeKubeletAction(report.kubelet.imagePresent)}${report.credentialVerification === null ? '' : " (kubelet ≥ 1.35: when this Pod's credentials may use it, see KEP-2535 below)"}`,
+  );
   add('if not cached', `the kubelet ${describeKubeletAction(report.kubelet.imageAbsent)}`);
+  if (report.credentialVerification !== null) add('KEP-2535', report.credentialVerification);
   return `${lines.join('\n')}\n`;
 }
 

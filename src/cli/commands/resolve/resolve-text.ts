@@ -13,6 +13,12 @@ function renderOne(result: ResolvedImage): string {
     const moved = result.pinned?.tagMoved ? `  (tag moved: was ${result.pinned.digest})` : '';
     lines.push(`${result.input} → ${result.digest} (${media})${moved}`);
   }
+  if (result.selected !== undefined) {
+    const { forPlatform, digest, platform } = result.selected;
+    lines.push(
+      `  on ${forPlatform} → ${digest} (${platform ?? 'single-platform image: runs as is'})`,
+    );
+  }
   for (const p of result.platforms ?? []) {
     lines.push(`  ${[p.os, p.architecture, p.variant].filter(Boolean).join('/')} → ${p.digest}`);
   }
