@@ -1,10 +1,10 @@
 // The CLI entry: builds the command tree and is the one place where errors become exit codes.
 // Commands are imported lazily so that start-up only pays for the command being run.
 
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KubeFreshError } from '../core/errors.ts';
 import { ExitCode, type CliIo } from './io.ts';
+import { readVersion } from './version.ts';
 import { registerRefCommand } from './commands/ref/ref-command.ts';
 import { registerLintCommand } from './commands/lint/lint-command.ts';
 import { registerPinCommand } from './commands/pin/pin-command.ts';
@@ -23,13 +23,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     return reportError(error, io);
   }
-}
-
-/** The version in package.json, read once at start-up. */
-export function readVersion(): string {
-  const file = new URL('../../package.json', import.meta.url);
-  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
 }
 
 function buildProgram(io: CliIo, outcome: { code: number }): Command {

@@ -8,13 +8,10 @@
 import { rootCertificates } from 'node:tls';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RegistryConfig } from './registry-config.ts';
+import type { HttpRequest, HttpResponse } from './http-message.ts';
 import { HttpAgents, sendHttp } from './send-http.ts';
 
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: Buffer;
-}
+export type { HttpRequest, HttpResponse } from './http-message.ts';
 
 export interface TransportFailure {
   readonly kind: 'unreachable' | 'tls';
@@ -25,14 +22,6 @@ export interface TransportFailure {
 export type TransportResult =
   | { readonly ok: true; readonly response: HttpResponse }
   | { readonly ok: false; readonly failure: TransportFailure };
-
-export interface HttpRequest {
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
-  /** Absolute URL, or a path starting with `/` on the registry's endpoint. */
-  readonly target: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string | Buffer;
-}
 
 /** Registries whose API lives on another host than their name. */
 const API_HOSTS: Readonly<Record<string, string>> = {

@@ -17,16 +17,16 @@ import type {
   SnapshotPod,
   SnapshotScope,
 } from '../cluster/read/cluster-snapshot.ts';
-import { assessNodeCaches, type NodeRisk } from './node-cache-risks.ts';
+import { assessNodeCaches } from './node-cache-risks.ts';
 import { RegistryFactStore } from './registry-facts.ts';
 import {
   groupReplicas,
+  type NodeRisk,
   type ReplicaReport,
   type WorkloadContainerReport,
 } from './workload-report.ts';
 
-export type { NodeRisk } from './node-cache-risks.ts';
-export type { ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
+export type { NodeRisk, ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
 
 export interface StatusReport {
   readonly target: ClusterSnapshot['target'];

@@ -8,23 +8,11 @@ import {
   referenceName,
   type ImageReference,
 } from '../core/image-reference.ts';
-import {
-  indexNodeImages,
-  nodeCacheRisk,
-  type CachedTag,
-  type NodeCacheRisk,
-} from '../core/node-cache.ts';
+import { indexNodeImages, nodeCacheRisk, type CachedTag } from '../core/node-cache.ts';
 import { isIndexMediaType } from '../core/tag-resolution.ts';
 import type { SnapshotNode } from '../cluster/read/cluster-snapshot.ts';
 import type { RegistryFactStore } from './registry-facts.ts';
 import type { WorkloadContainerReport } from './workload-report.ts';
-
-export interface NodeRisk {
-  readonly node: string;
-  readonly risk: NodeCacheRisk;
-  /** The digest the node caches under the tag, when listed. */
-  readonly cachedDigest: string | undefined;
-}
 
 /** Adds `nodeRisks` to every report whose container would reuse a node's cached tag. */
 export async function assessNodeCaches(

@@ -14,7 +14,15 @@ import type {
   ContainerState,
   WorkloadRef,
 } from '../cluster/read/cluster-snapshot.ts';
-import type { NodeRisk } from './node-cache-risks.ts';
+import type { NodeCacheRisk } from '../core/node-cache.ts';
+
+/** A node whose cached copy of the tag is old: a new IfNotPresent Pod there would start it. */
+export interface NodeRisk {
+  readonly node: string;
+  readonly risk: NodeCacheRisk;
+  /** The digest the node caches under the tag, when listed. */
+  readonly cachedDigest: string | undefined;
+}
 
 export interface ReplicaReport {
   readonly pod: {

@@ -2,7 +2,7 @@
 // digests, the nodes and the kubelet's own Events.
 
 import { shortDigest } from '../../core/digest.ts';
-import type { PodExplanation } from './explain-workload.ts';
+import type { PodExplanation } from './explain-report.ts';
 import type { WorkloadContainerReport } from '../workload-report.ts';
 
 export function describeCause(

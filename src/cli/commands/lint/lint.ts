@@ -3,7 +3,7 @@
 import type { Severity } from '../../../manifests/lint-rules.ts';
 import { lintManifestFiles, type LintReport } from '../../../usecases/lint-manifest-files.ts';
 import { ExitCode, type CliIo } from '../../io.ts';
-import { readVersion } from '../../main.ts';
+import { readVersion } from '../../version.ts';
 import {
   createRegistryClientFromOptions,
   type RegistryCliOptions,
