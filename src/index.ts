@@ -35,7 +35,7 @@ export type {
   RegistryFailure,
   ResolvedTag,
   TagResolution,
-} from './core/tag-resolution.ts';
+} from './core/image-resolver.ts';
 export { pinnedImage, pinnedPullPolicy } from './core/pin.ts';
 export { EnvironmentError, InputError, KubeFreshError, UsageError } from './core/errors.ts';
 export {

@@ -5,7 +5,7 @@
 
 import type { Digest } from './digest.ts';
 import { parseImageReference, referenceName, type ImageReference } from './image-reference.ts';
-import type { PlatformManifest } from './tag-resolution.ts';
+import type { PlatformManifest } from './image-resolver.ts';
 
 export interface NodeImageEntry {
   readonly names: readonly string[];

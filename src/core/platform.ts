@@ -2,7 +2,7 @@
 // `nodeInfo.operatingSystem` / `architecture` (the API reports no variant, so the default variant
 // for the architecture is assumed: arm64 → v8, arm → v7).
 
-import type { PlatformManifest } from './tag-resolution.ts';
+import type { PlatformManifest } from './image-resolver.ts';
 
 export interface NodePlatform {
   readonly os: string;

@@ -2,7 +2,7 @@
 // (what `kube-fresh pin --write` writes), without touching files.
 
 import type { Digest } from '../core/digest.ts';
-import type { ImageResolver } from '../core/tag-resolution.ts';
+import type { ImageResolver } from '../core/image-resolver.ts';
 import { applyTextEdits } from '../manifests/edit-images.ts';
 import { lintManifests, type Finding } from '../manifests/lint-manifests.ts';
 import { parseManifests } from '../manifests/parse-manifests.ts';

@@ -1,7 +1,7 @@
 // The library's registry client: the same credentials and TLS options as the CLI's registry flags
 // (--docker-config, --insecure-registry, --registry-ca, --registry-timeout), built by the same code.
 
-import type { ImageResolver } from '../core/tag-resolution.ts';
+import type { ImageResolver } from '../core/image-resolver.ts';
 import { createRegistryClientFromOptions } from '../cli/registry-options.ts';
 import { libraryIo } from './library-io.ts';
 

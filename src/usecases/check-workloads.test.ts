@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Digest } from '../core/digest.ts';
 import { referenceName, type ImageReference } from '../core/image-reference.ts';
-import type { ImageResolver, PlatformManifest, TagResolution } from '../core/tag-resolution.ts';
+import type { ImageResolver, PlatformManifest, TagResolution } from '../core/image-resolver.ts';
 import type {
   SnapshotEvent,
   SnapshotNode,

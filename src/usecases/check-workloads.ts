@@ -10,7 +10,7 @@ import {
 import { effectiveTag, parseImageReference, tagKey } from '../core/image-reference.ts';
 import type { NodePlatform } from '../core/platform.ts';
 import { effectivePullPolicy, isPullPolicy, type PullPolicy } from '../core/pull-policy.ts';
-import type { ImageResolver } from '../core/tag-resolution.ts';
+import type { ImageResolver } from '../core/image-resolver.ts';
 import type { ClusterReader } from '../cluster/read/cluster-reader.ts';
 import type {
   ClusterSnapshot,

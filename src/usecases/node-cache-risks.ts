@@ -9,7 +9,7 @@ import {
   type ImageReference,
 } from '../core/image-reference.ts';
 import { indexNodeImages, nodeCacheRisk, type CachedTag } from '../core/node-cache.ts';
-import { isIndexMediaType } from '../core/tag-resolution.ts';
+import { isIndexMediaType } from '../core/image-resolver.ts';
 import type { SnapshotNode } from '../cluster/read/cluster-snapshot.ts';
 import type { RegistryFactStore } from './registry-facts.ts';
 import type { WorkloadContainerReport } from './workload-report.ts';

@@ -8,7 +8,7 @@ import {
 } from '../core/container-verdict.ts';
 import { familiarString, parseImageReference } from '../core/image-reference.ts';
 import type { EffectivePullPolicy } from '../core/pull-policy.ts';
-import type { CredentialSource } from '../core/tag-resolution.ts';
+import type { CredentialSource } from '../core/image-resolver.ts';
 import type {
   ContainerKind,
   ContainerState,

@@ -3,7 +3,7 @@
 // the host has as many dot-separated labels, each label glob-matches, the port is equal, and the
 // key's path is a prefix of the image path. Every matching key contributes, in order.
 
-import type { CredentialSource } from '../../core/tag-resolution.ts';
+import type { CredentialSource } from '../../core/image-resolver.ts';
 import { decodeAuthField, type Credential } from './credential.ts';
 import { globMatch } from './glob-match.ts';
 
