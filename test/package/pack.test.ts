@@ -3,6 +3,7 @@
 // (and runs).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,9 @@ describe('the npm package', { timeout: 300_000 }, () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kube-fresh-pack-'));
     project = join(dir, 'consumer');
-    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+    // --ignore-scripts: prepack's build empties dist/, which other test files run in parallel.
+    assert.ok(existsSync(join(REPO, 'dist', 'index.js')), 'run "npm run build" first');
+    execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
