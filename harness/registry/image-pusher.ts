@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpAgents, sendHttp } from '../../src/registry/send-http.ts';
 import type { HttpResponse } from '../../src/registry/registry-transport.ts';
-import { MEDIA_TYPES } from '../../src/core/tag-resolution.ts';
+import { MEDIA_TYPES } from '../../src/core/image-resolver.ts';
 import { parseWwwAuthenticate } from '../../src/registry/www-authenticate.ts';
 
 export interface PusherOptions {

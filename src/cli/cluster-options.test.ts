@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UsageError } from '../core/errors.ts';
-import { connectClusterFromOptions, parseRequestTimeout } from './cluster-options.ts';
+import { openCliSession } from './cli-session.ts';
+import { parseRequestTimeout } from './cluster-options.ts';
 import type { CliIo } from './io.ts';
 
 const kubeconfig = (server: string, namespace: string) =>
@@ -27,21 +28,17 @@ describe('cluster options', () => {
 
   it('reads KUBECONFIG from io.env and scopes to the context namespace, -n or all namespaces', async () => {
     const env = { KUBECONFIG: join(dir, 'config') };
-    const plain = await connectClusterFromOptions({}, io(env));
+    const plain = await openCliSession({}, io(env));
     assert.deepEqual(
-      [plain.reader.target.context, plain.reader.target.server, plain.namespace],
+      [plain.target.context, plain.target.server, plain.namespace],
       ['ctx', 'https://k8s.example:6443', 'team'],
     );
-    assert.equal((await connectClusterFromOptions({ namespace: 'ops' }, io(env))).namespace, 'ops');
+    assert.equal((await openCliSession({ namespace: 'ops' }, io(env))).namespace, 'ops');
     assert.equal(
-      (await connectClusterFromOptions({ allNamespaces: true, namespace: 'ops' }, io(env)))
-        .namespace,
+      (await openCliSession({ allNamespaces: true, namespace: 'ops' }, io(env))).namespace,
       undefined,
     );
-    assert.equal(
-      (await connectClusterFromOptions({ context: 'other' }, io(env))).namespace,
-      'default',
-    );
+    assert.equal((await openCliSession({ context: 'other' }, io(env))).namespace, 'default');
   });
 
   it('finds ~/.kube/config through io.env.HOME and prefers --kubeconfig', async () => {
@@ -49,23 +46,17 @@ describe('cluster options', () => {
     await mkdir(join(home, '.kube'), { recursive: true });
     await writeFile(join(home, '.kube', 'config'), kubeconfig('https://home.example', 'h'));
     assert.equal(
-      (await connectClusterFromOptions({}, io({ HOME: home }))).reader.target.server,
+      (await openCliSession({}, io({ HOME: home }))).target.server,
       'https://home.example',
     );
-    const explicit = await connectClusterFromOptions(
-      { kubeconfig: join(dir, 'config') },
-      io({ HOME: home }),
-    );
-    assert.equal(explicit.reader.target.server, 'https://k8s.example:6443');
+    const explicit = await openCliSession({ kubeconfig: join(dir, 'config') }, io({ HOME: home }));
+    assert.equal(explicit.target.server, 'https://k8s.example:6443');
   });
 
   it('rejects bad flag values as usage errors', async () => {
-    await assert.rejects(connectClusterFromOptions({ namespace: 'Bad_NS' }, io({})), UsageError);
+    await assert.rejects(openCliSession({ namespace: 'Bad_NS' }, io({})), UsageError);
     await assert.rejects(
-      connectClusterFromOptions(
-        { requestTimeout: 'soon', kubeconfig: join(dir, 'config') },
-        io({}),
-      ),
+      openCliSession({ requestTimeout: 'soon', kubeconfig: join(dir, 'config') }, io({})),
       UsageError,
     );
   });

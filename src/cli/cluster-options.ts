@@ -1,32 +1,13 @@
 // The cluster flags plus the environment (read here, once: KUBECONFIG, HOME, the in-cluster
-// service variables) → a connected ClusterReader and the namespace scope the command asked for.
-// Loaded lazily by command implementations, because it loads @kubernetes/client-node.
+// service variables) → the settings connectCluster takes (cli-session.ts opens it).
 
 import { UsageError } from '../core/errors.ts';
-import type { ClusterReader } from '../cluster/read/cluster-reader.ts';
-import { connectCluster, type ConnectionSettings } from '../cluster/connection/connect-cluster.ts';
+import type { ConnectionSettings } from '../cluster/connection/connect-cluster.ts';
 import type { CliIo } from './io.ts';
 import { MAX_TIMER_MS } from './timer-limit.ts';
 import type { ClusterCliOptions } from './cluster-flags.ts';
 
 export { addClusterOptions, type ClusterCliOptions } from './cluster-flags.ts';
-
-export interface ClusterConnection {
-  readonly reader: ClusterReader;
-  /** The namespace to read, or undefined for all namespaces (-A). */
-  readonly namespace: string | undefined;
-}
-
-export async function connectClusterFromOptions(
-  options: ClusterCliOptions,
-  io: CliIo,
-): Promise<ClusterConnection> {
-  const reader = await connectCluster(connectionSettings(options, io));
-  return {
-    reader,
-    namespace: options.allNamespaces === true ? undefined : reader.target.namespace,
-  };
-}
 
 /** The flags and the environment (read here, once) → what connecting needs; validates -n. */
 export function connectionSettings(options: ClusterCliOptions, io: CliIo): ConnectionSettings {

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { KubeFreshError } from '../core/errors.ts';
 import { ExitCode, type CliIo } from './io.ts';
+import { readVersion } from './version.ts';
 import { registerRefCommand } from './commands/ref/ref-command.ts';
 import { registerLintCommand } from './commands/lint/lint-command.ts';
 import { registerPinCommand } from './commands/pin/pin-command.ts';
@@ -12,7 +13,6 @@ import { registerResolveCommand } from './commands/resolve/resolve-command.ts';
 import { registerStatusCommand } from './commands/status/status-command.ts';
 import { registerExplainCommand } from './commands/explain/explain-command.ts';
 import { registerCompletionCommand } from './commands/completion/completion-command.ts';
-import { readVersion } from './version.ts';
 import { registerWebhookCommand } from './commands/webhook/webhook-command.ts';
 import { registerUiCommand } from './commands/ui/ui-command.ts';
 import { registerControllerCommand } from './commands/controller/controller-command.ts';

@@ -11,7 +11,7 @@ import {
   locateDockerConfig,
   NO_CREDENTIALS,
 } from '../registry/credentials/credential-providers.ts';
-import { createRegistryClient, type RegistryClient } from '../registry/create-image-resolver.ts';
+import { createRegistryClient, type RegistryClient } from '../registry/create-registry-client.ts';
 import { defaultRegistryConfig, type RegistryConfig } from '../registry/registry-config.ts';
 import { MAX_TIMER_MS } from './timer-limit.ts';
 import type { CliIo } from './io.ts';

@@ -15,7 +15,7 @@ import type {
   PlatformManifest,
   PlatformsResult,
   TagResolution,
-} from './tag-resolution.ts';
+} from './image-resolver.ts';
 
 const d = (c: string): Digest => `sha256:${c.repeat(64).slice(0, 64)}` as Digest;
 const INDEX = d('1');

@@ -20,7 +20,7 @@ import {
   type PlatformsResult,
   type RegistryFailureKind,
   type TagResolution,
-} from './tag-resolution.ts';
+} from './image-resolver.ts';
 
 /** What the tag points to now; an index has platform children. */
 interface CurrentImage {

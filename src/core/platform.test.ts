@@ -10,7 +10,7 @@ import {
   rankPlatformChildren,
   selectPlatformChild,
 } from './platform.ts';
-import type { PlatformManifest } from './tag-resolution.ts';
+import type { PlatformManifest } from './image-resolver.ts';
 
 interface OracleCase {
   readonly node: string;

@@ -5,7 +5,7 @@
 // platform_windows_compat.go; core/images FilterPlatforms + LimitManifests). Checked against the
 // library itself through test/fixtures/platform-oracle.json (hack/platform-oracle).
 
-import type { PlatformManifest } from './tag-resolution.ts';
+import type { PlatformManifest } from './image-resolver.ts';
 
 /** A platform as a node or an index child states it; fields as written, before normalisation. */
 export interface PlatformSpec {

@@ -4,7 +4,7 @@
 
 import type { Digest } from '../core/digest.ts';
 import { effectiveTag, referenceName, type ImageReference } from '../core/image-reference.ts';
-import type { ImageResolver, TagResolution } from '../core/tag-resolution.ts';
+import type { ImageResolver, TagResolution } from '../core/image-resolver.ts';
 import type {
   SnapshotEvent,
   SnapshotNode,

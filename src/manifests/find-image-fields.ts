@@ -3,7 +3,6 @@
 // ephemeralContainers. Other documents yield nothing and are left alone.
 
 import { isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { ParsedManifests } from './parse-manifests.ts';
 import {
   asMap,
   asSeq,
@@ -82,7 +81,12 @@ const POD_SPEC_LOCATIONS: Readonly<Record<string, PodSpecLocation>> = {
 export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_LOCATIONS);
 
 /** Every container that has an `image` key, in the documents that parsed, in file order. */
-export function listImageSites(parsed: ParsedManifests): ContainerSite[] {
+export function listImageSites(parsed: {
+  // Structural, not ParsedManifests: parse-manifests.ts imports this file (no import cycle).
+  readonly documents: readonly (
+    { readonly ok: true; readonly sites: readonly ContainerSite[] } | { readonly ok: false }
+  )[];
+}): ContainerSite[] {
   return parsed.documents.flatMap((manifest) =>
     manifest.ok ? manifest.sites.filter((site) => site.image !== undefined) : [],
   );

@@ -13,7 +13,7 @@ import {
   type PlatformsResult,
   type ResolvedTag,
   type TagResolution,
-} from '../core/tag-resolution.ts';
+} from '../core/image-resolver.ts';
 import {
   bodyMatchesDigest,
   configDigestOf,

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { isDigest, type Digest } from '../core/digest.ts';
-import { isIndexMediaType, type PlatformManifest } from '../core/tag-resolution.ts';
+import { isIndexMediaType, type PlatformManifest } from '../core/image-resolver.ts';
 
 export function sha256Digest(bytes: Buffer): Digest {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}` as Digest;

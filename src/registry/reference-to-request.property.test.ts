@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { effectiveTag, parseImageReference } from '../core/image-reference.ts';
 import { NO_CREDENTIALS } from './credentials/credential-providers.ts';
-import { createRegistryClient } from './create-image-resolver.ts';
+import { createRegistryClient } from './create-registry-client.ts';
 import { endpointProblem } from './registry-endpoint.ts';
 import { defaultRegistryConfig } from './registry-config.ts';
 import { RegistryTransport } from './registry-transport.ts';

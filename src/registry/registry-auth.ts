@@ -3,7 +3,7 @@
 // cached token round trips. Bearer tokens (anonymous or with Basic credentials, or an OAuth2
 // refresh token) are cached per realm/service/scope/identity for `expires_in` (default 60 s).
 
-import type { CredentialSource } from '../core/tag-resolution.ts';
+import type { CredentialSource } from '../core/image-resolver.ts';
 import { credentialIdentity, type Credential } from './credentials/credential.ts';
 import { hostOf, originOf, type RegistryTransport } from './registry-transport.ts';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.ts';

@@ -6,7 +6,7 @@ import type {
   CredentialSource,
   RegistryFailure,
   RegistryFailureKind,
-} from '../core/tag-resolution.ts';
+} from '../core/image-resolver.ts';
 import {
   ANONYMOUS_SOURCE,
   type Credential,

@@ -9,13 +9,10 @@ import { rootCertificates } from 'node:tls';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RegistryConfig } from './registry-config.ts';
 import { API_HOSTS } from './registry-endpoint.ts';
+import type { HttpRequest, HttpResponse } from './http-message.ts';
 import { HttpAgents, sendHttp } from './send-http.ts';
 
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: Buffer;
-}
+export type { HttpRequest, HttpResponse } from './http-message.ts';
 
 export interface TransportFailure {
   readonly kind: 'unreachable' | 'tls' | 'protocol';
@@ -26,16 +23,6 @@ export interface TransportFailure {
 export type TransportResult =
   | { readonly ok: true; readonly response: HttpResponse }
   | { readonly ok: false; readonly failure: TransportFailure };
-
-export interface HttpRequest {
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
-  /** Absolute URL, or a path starting with `/` on the registry's endpoint. */
-  readonly target: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string | Buffer;
-  /** This try's whole-request deadline, when shorter than the configured one (a look-up's rest). */
-  readonly timeoutMs?: number;
-}
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 

@@ -4,7 +4,7 @@
 
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { HttpRequest, HttpResponse } from './registry-transport.ts';
+import type { HttpRequest, HttpResponse } from './http-message.ts';
 
 export interface SendOptions {
   readonly agent: HttpAgent;

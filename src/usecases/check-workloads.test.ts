@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Digest } from '../core/digest.ts';
 import { referenceName, type ImageReference } from '../core/image-reference.ts';
-import type { ImageResolver, PlatformManifest, TagResolution } from '../core/tag-resolution.ts';
+import type { ImageResolver, PlatformManifest, TagResolution } from '../core/image-resolver.ts';
 import type {
   SnapshotEvent,
   SnapshotNode,
@@ -381,7 +381,7 @@ describe('explainWorkload', () => {
 
 describe('checkWorkloads with an image no URL can carry (F-1)', () => {
   it('judges that one container unknown (invalid-reference) and still reports the rest', async () => {
-    const { createRegistryClient } = await import('../registry/create-image-resolver.ts');
+    const { createRegistryClient } = await import('../registry/create-registry-client.ts');
     const { defaultRegistryConfig } = await import('../registry/registry-config.ts');
     const { NO_CREDENTIALS } = await import('../registry/credentials/credential-providers.ts');
     // The real HTTP resolver: the image is refused before any request, so nothing is contacted.

@@ -10,20 +10,24 @@ import {
 import { effectiveTag, parseImageReference, tagKey } from '../core/image-reference.ts';
 import { formatPlatform, nodePlatformFromNodeInfo, type NodePlatform } from '../core/platform.ts';
 import { effectivePullPolicy, isPullPolicy, type PullPolicy } from '../core/pull-policy.ts';
-import type { ImageResolver } from '../core/tag-resolution.ts';
+import type { ImageResolver } from '../core/image-resolver.ts';
 import { brokenPullSecrets } from '../registry/credentials/pull-secret-keyring.ts';
 import type { ClusterReader } from '../cluster/read/cluster-reader.ts';
-import type { ClusterSnapshot, SnapshotPod, SnapshotScope } from '../cluster/read/cluster-snapshot.ts';
-import { assessNodeCaches, type NodeRisk } from './node-cache-risks.ts';
+import type {
+  ClusterSnapshot,
+  SnapshotPod,
+  SnapshotScope,
+} from '../cluster/read/cluster-snapshot.ts';
+import { assessNodeCaches } from './node-cache-risks.ts';
 import { RegistryFactStore } from './registry-facts.ts';
 import {
   groupReplicas,
+  type NodeRisk,
   type ReplicaReport,
   type WorkloadContainerReport,
 } from './workload-report.ts';
 
-export type { NodeRisk } from './node-cache-risks.ts';
-export type { ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
+export type { NodeRisk, ReplicaReport, WorkloadContainerReport } from './workload-report.ts';
 
 export interface StatusReport {
   readonly target: ClusterSnapshot['target'];

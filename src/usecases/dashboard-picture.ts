@@ -5,7 +5,11 @@
 
 import type { GitOpsManager } from '../core/gitops-management.ts';
 import { gitOpsManagerOf } from '../core/gitops-management.ts';
-import type { SnapshotEvent, SnapshotNode, SnapshotScope } from '../cluster/read/cluster-snapshot.ts';
+import type {
+  SnapshotEvent,
+  SnapshotNode,
+  SnapshotScope,
+} from '../cluster/read/cluster-snapshot.ts';
 import type { LiveWorkload, WorkloadObjectRef } from '../cluster/write/workload-writer.ts';
 import { judgeSnapshot, type CheckDeps, type StatusReport } from './check-workloads.ts';
 

@@ -4,7 +4,7 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Digest } from '../core/digest.ts';
 import { InputError } from '../core/errors.ts';
-import type { ImageResolver } from '../core/tag-resolution.ts';
+import type { ImageResolver } from '../core/image-resolver.ts';
 import {
   parseImageReference,
   tagKey,

@@ -4,7 +4,7 @@
 import pLimit from 'p-limit';
 import type { Digest } from '../core/digest.ts';
 import { familiarString, type ImageReference } from '../core/image-reference.ts';
-import type { ImageResolver, RegistryFailure } from '../core/tag-resolution.ts';
+import type { ImageResolver, RegistryFailure } from '../core/image-resolver.ts';
 
 /** Requests in flight at once; the resolver also bounds per registry. */
 const CONCURRENCY = 16;

@@ -9,12 +9,7 @@ import {
   referenceName,
   type ImageReference,
 } from '../core/image-reference.ts';
-import {
-  indexNodeImages,
-  nodeCacheRisk,
-  type CachedTag,
-  type NodeCacheRisk,
-} from '../core/node-cache.ts';
+import { indexNodeImages, nodeCacheRisk, type CachedTag } from '../core/node-cache.ts';
 import { nodePlatformFromNodeInfo } from '../core/platform.ts';
 import {
   cachedImageDecision,
@@ -22,21 +17,12 @@ import {
   type CachedCopyCredentials,
   type CredentialCheck,
 } from '../core/ensure-secret-pulled.ts';
-import { isIndexMediaType } from '../core/tag-resolution.ts';
+import { isIndexMediaType } from '../core/image-resolver.ts';
 import type { SnapshotNode } from '../cluster/read/cluster-snapshot.ts';
 import type { RegistryFactStore } from './registry-facts.ts';
-import type { WorkloadContainerReport } from './workload-report.ts';
+import type { NodeRisk, WorkloadContainerReport } from './workload-report.ts';
 
 const MAX_ROUNDS = 6;
-
-export interface NodeRisk {
-  readonly node: string;
-  readonly risk: NodeCacheRisk;
-  /** The digest the node caches under the tag, when listed. */
-  readonly cachedDigest: string | undefined;
-  /** For an old cached copy: what the node's kubelet does with it for this workload (KEP-2535). */
-  readonly credentialCheck?: CredentialCheck & { readonly kubeletVersion: string | undefined };
-}
 
 /** Adds `nodeRisks` to every report whose container would reuse a node's cached tag. */
 export async function assessNodeCaches(

@@ -3,7 +3,7 @@
 // resolve, is reported and left untouched while the others proceed.
 
 import { InternalError, UsageError } from '../core/errors.ts';
-import type { ImageResolver } from '../core/tag-resolution.ts';
+import type { ImageResolver } from '../core/image-resolver.ts';
 import {
   readManifestInputs,
   type InputFailure,

@@ -11,7 +11,7 @@ import type {
   ImageResolver,
   PlatformsResult,
   TagResolution,
-} from '../core/tag-resolution.ts';
+} from '../core/image-resolver.ts';
 
 export class RegistryFactStore implements RegistryFacts {
   private readonly tags = new Map<string, TagResolution>();

@@ -12,7 +12,7 @@ import type {
   ImageResolver,
   PlatformManifest,
   RegistryFailureKind,
-} from '../core/tag-resolution.ts';
+} from '../core/image-resolver.ts';
 import {
   describeOfferedPlatforms,
   formatPlatform,

@@ -8,13 +8,24 @@ import {
 } from '../core/container-verdict.ts';
 import { familiarString, parseImageReference } from '../core/image-reference.ts';
 import type { EffectivePullPolicy } from '../core/pull-policy.ts';
-import type { CredentialSource } from '../core/tag-resolution.ts';
+import type { CredentialSource } from '../core/image-resolver.ts';
 import type {
   ContainerKind,
   ContainerState,
   WorkloadRef,
 } from '../cluster/read/cluster-snapshot.ts';
-import type { NodeRisk } from './node-cache-risks.ts';
+import type { NodeCacheRisk } from '../core/node-cache.ts';
+import type { CredentialCheck } from '../core/ensure-secret-pulled.ts';
+
+/** A node whose cached copy of the tag is old: a new IfNotPresent Pod there would start it. */
+export interface NodeRisk {
+  readonly node: string;
+  readonly risk: NodeCacheRisk;
+  /** The digest the node caches under the tag, when listed. */
+  readonly cachedDigest: string | undefined;
+  /** For an old cached copy: what the node's kubelet does with it for this workload (KEP-2535). */
+  readonly credentialCheck?: CredentialCheck & { readonly kubeletVersion: string | undefined };
+}
 
 export interface ReplicaReport {
   readonly pod: {

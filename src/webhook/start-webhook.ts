@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { CredentialProvider } from '../registry/credentials/credential.ts';
 import { ChainedCredentials } from '../registry/credentials/credential-providers.ts';
-import { createRegistryClient } from '../registry/create-image-resolver.ts';
+import { createRegistryClient } from '../registry/create-registry-client.ts';
 import type { RegistryConfig } from '../registry/registry-config.ts';
 import { healthRoutes } from '../serving/health-routes.ts';
 import { startServer, type RunningServer } from '../serving/http-server.ts';

@@ -19,7 +19,11 @@ describe('connections and their failures', { timeout: 180_000 }, () => {
   let dir: string;
   let token: string;
   const connect = (kubeconfig: string, context?: string) =>
-    connectCluster({ sources: { kubeconfigFlag: kubeconfig }, selection: { context }, env: {} });
+    connectCluster({
+      sources: { kubeconfigFlag: kubeconfig },
+      selection: { context },
+      env: {},
+    }).then((c) => c.reader);
 
   before(async () => {
     cp = await startControlPlane({ controllers: false });
@@ -50,7 +54,7 @@ describe('connections and their failures', { timeout: 180_000 }, () => {
       'prod',
     );
     const kubeconfigEnv = [join(dir, 'missing.yaml'), first, second].join(':');
-    const reader = await connectCluster({ sources: { kubeconfigEnv }, env: {} });
+    const { reader } = await connectCluster({ sources: { kubeconfigEnv }, env: {} });
     assert.deepEqual(reader.target, {
       context: 'dev',
       server: 'https://127.0.0.1:1',
@@ -64,7 +68,7 @@ describe('connections and their failures', { timeout: 180_000 }, () => {
         /^cannot reach the API server to list Pods in all namespaces: connect ECONNREFUSED 127\.0\.0\.1:1 \(context "dev", server https:\/\/127\.0\.0\.1:1\)$/,
       ),
     );
-    const prod = await connectCluster({
+    const { reader: prod } = await connectCluster({
       sources: { kubeconfigEnv },
       selection: { context: 'prod' },
       env: {},
@@ -99,7 +103,7 @@ describe('connections and their failures', { timeout: 180_000 }, () => {
     const kubeconfig = await writeKubeconfig(join(dir, 'exec.yaml'), [
       { name: 'exec', server: cp.server, caPem: cp.caPem, credentials: { exec } },
     ]);
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: kubeconfig },
       env: { KF_PASSED: 'yes', PATH: process.env.PATH },
     });
@@ -157,7 +161,7 @@ describe('connections and their failures', { timeout: 180_000 }, () => {
     await writeFile(join(saDir, 'ca.crt'), cp.caPem);
     await writeFile(join(saDir, 'namespace'), 'shop');
     const port = new URL(cp.server).port;
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: {
         home: join(dir, 'no-home'),
         inCluster: { host: '127.0.0.1', port },

@@ -33,7 +33,10 @@ describe('stand-in kubelet', { timeout: 120_000 }, () => {
 
   before(async () => {
     cp = await startControlPlane({ controllers: false });
-    reader = await connectCluster({ sources: { kubeconfigFlag: cp.kubeconfigPath }, env: {} });
+    ({ reader } = await connectCluster({
+      sources: { kubeconfigFlag: cp.kubeconfigPath },
+      env: {},
+    }));
     registry.push('registry.example.com/shop/app:1.4', V1);
   });
   after(() => cp?.stop());

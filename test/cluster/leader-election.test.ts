@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKubeApi } from '../../src/cluster/connection/kube-api.ts';
-import { resolveConnection, type ResolvedConnection } from '../../src/cluster/connection/kubeconfig-loader.ts';
+import {
+  resolveConnection,
+  type ResolvedConnection,
+} from '../../src/cluster/connection/kubeconfig-loader.ts';
 import { DEFAULT_BUDGET } from '../../src/cluster/connection/request-budget.ts';
 import { KubeLeasePort } from '../../src/cluster/leader-election/kube-lease-port.ts';
 import type { LeasePort, LeaseResult } from '../../src/cluster/leader-election/lease-port.ts';

@@ -56,7 +56,7 @@ describe('owner resolution with a real controller-manager', { timeout: 240_000 }
       },
       { timeoutMs: 90_000, intervalMs: 250 },
     );
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: cp.kubeconfigPath },
       env: {},
     });
@@ -104,7 +104,7 @@ describe('owner resolution with a real controller-manager', { timeout: 240_000 }
   }
 
   it('resolves the same owners for a single Pod read (explain) and for a workload selector', async () => {
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: cp.kubeconfigPath },
       env: {},
     });
@@ -127,7 +127,7 @@ describe('owner resolution with a real controller-manager', { timeout: 240_000 }
   });
 
   it('lists ReplicaSets and Jobs with one request each, not one per Pod', async () => {
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: cp.kubeconfigPath },
       env: {},
     });

@@ -19,7 +19,11 @@ const READ_ALL_BUT_SECRETS = [
 describe('RBAC and pull Secrets', { timeout: 180_000 }, () => {
   let cp: ControlPlane;
   const connect = (kubeconfig: string, context?: string) =>
-    connectCluster({ sources: { kubeconfigFlag: kubeconfig }, selection: { context }, env: {} });
+    connectCluster({
+      sources: { kubeconfigFlag: kubeconfig },
+      selection: { context },
+      env: {},
+    }).then((c) => c.reader);
 
   before(async () => {
     cp = await startControlPlane({ controllers: false });

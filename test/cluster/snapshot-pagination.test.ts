@@ -37,7 +37,7 @@ describe('snapshot of a cluster with 2,200 Pods', { timeout: 240_000 }, () => {
   after(() => cp?.stop());
 
   it('lists every Pod in all namespaces, 500 per request, and never one request per Pod', async () => {
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: cp.kubeconfigPath },
       env: {},
       budget: { qps: 0, burst: 1 },
@@ -75,7 +75,7 @@ describe('snapshot of a cluster with 2,200 Pods', { timeout: 240_000 }, () => {
   });
 
   it('narrows to one namespace and a label selector on the server side', async () => {
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: cp.kubeconfigPath },
       env: {},
     });
@@ -86,7 +86,7 @@ describe('snapshot of a cluster with 2,200 Pods', { timeout: 240_000 }, () => {
   });
 
   it('keeps to the client-side QPS budget', async () => {
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: cp.kubeconfigPath },
       env: {},
       budget: { qps: 5, burst: 2 },
@@ -104,7 +104,7 @@ describe('snapshot of a cluster with 2,200 Pods', { timeout: 240_000 }, () => {
   });
 
   it('selects one bare Pod by workload and rejects a workload that does not exist', async () => {
-    const reader = await connectCluster({
+    const { reader } = await connectCluster({
       sources: { kubeconfigFlag: cp.kubeconfigPath },
       env: {},
     });

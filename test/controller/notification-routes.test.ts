@@ -52,7 +52,11 @@ describe('notificationRoutes', async () => {
   after(() => server.close());
   const base = `http://127.0.0.1:${server.port}`;
   const post = (path: string, body: Buffer | string, headers: Record<string, string> = {}) =>
-    fetch(base + path, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
+    fetch(base + path, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+      headers,
+    });
   const distribution = (body: Buffer | string, token = SECRETS.distribution.token) =>
     post('/hooks/distribution', body, {
       authorization: `Bearer ${token}`,

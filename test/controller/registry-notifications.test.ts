@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../src/serving/http-server.t
 import { parseListenAddress } from '../../src/serving/listen-address.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { createMetricsRegistry } from '../../src/telemetry/metrics-registry.ts';
-import { MEDIA_TYPES } from '../../src/core/tag-resolution.ts';
+import { MEDIA_TYPES } from '../../src/core/image-resolver.ts';
 import { startRegistry, type TestRegistry } from '../../harness/registry/registry.ts';
 
 const TOKEN = 'registry-notification-token-5f0c';

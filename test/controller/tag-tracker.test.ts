@@ -8,7 +8,7 @@ import { parseImageReference, type ImageReference } from '../../src/core/image-r
 import {
   createRegistryClient,
   type RegistryClient,
-} from '../../src/registry/create-image-resolver.ts';
+} from '../../src/registry/create-registry-client.ts';
 import { NO_CREDENTIALS } from '../../src/registry/credentials/credential-providers.ts';
 import { defaultRegistryConfig } from '../../src/registry/registry-config.ts';
 import { TagTracker, type TagMove } from '../../src/usecases/keep-fresh/tag-tracker.ts';

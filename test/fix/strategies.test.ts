@@ -3,10 +3,9 @@
 // concurrent update between the read and the patch, and the confirmation prompt on a terminal.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openFixSession } from '../../src/cli/commands/fix/fix-live-session.ts';
+import { openCliSession } from '../../src/cli/cli-session.ts';
 import type { WorkloadWriter } from '../../src/cluster/write/workload-writer.ts';
-import { applyFixes } from '../../src/usecases/fix-live/apply-fixes.ts';
-import { planFixes } from '../../src/usecases/fix-live/fix-live.ts';
+import { applyFixes, planFixes } from '../../src/usecases/fix-live/fix-live.ts';
 import {
   deployment,
   driveRollout,
@@ -166,12 +165,12 @@ describe(
         env: { HOME: '/nonexistent' },
         programName: 'kube-fresh',
       };
-      const session = await openFixSession(
+      const session = await openCliSession(
         { kubeconfig: world.cp.kubeconfigPath, namespace: NS },
         io,
       );
       let raced = false;
-      const real = session.deps.writer;
+      const real = session.fix.writer;
       const racing: WorkloadWriter = {
         target: real.target,
         getWorkload: async (ref) => {
@@ -190,7 +189,7 @@ describe(
         rolloutsInstalled: () => real.rolloutsInstalled(),
       };
       try {
-        const deps = { ...session.deps, writer: racing };
+        const deps = { ...session.fix, writer: racing };
         const scope = { namespace: NS, workloads: [{ kind: 'Deployment', name: 'race' }] };
         const plan = await planFixes(deps, { scope, strategy: 'pin', dryRun: false });
         const results = await applyFixes(plan, { writer: racing });

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseImageReference, type ImageReference } from '../../src/core/image-reference.ts';
-import type { TagResolution } from '../../src/core/tag-resolution.ts';
+import type { TagResolution } from '../../src/core/image-resolver.ts';
 import { NO_CREDENTIALS } from '../../src/registry/credentials/credential-providers.ts';
-import { createRegistryClient } from '../../src/registry/create-image-resolver.ts';
+import { createRegistryClient } from '../../src/registry/create-registry-client.ts';
 import { defaultRegistryConfig, type RegistryConfig } from '../../src/registry/registry-config.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startRegistry, type TestRegistry } from '../../harness/registry/registry.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { judgeContainer, type ContainerVerdict } from '../../src/core/container-verdict.ts';
 import { NO_CREDENTIALS } from '../../src/registry/credentials/credential-providers.ts';
-import { createRegistryClient } from '../../src/registry/create-image-resolver.ts';
+import { createRegistryClient } from '../../src/registry/create-registry-client.ts';
 import { defaultRegistryConfig } from '../../src/registry/registry-config.ts';
 import { RegistryFactStore } from '../../src/usecases/registry-facts.ts';
 import { runCli } from '../support/run-cli.ts';

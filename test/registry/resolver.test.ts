@@ -7,7 +7,7 @@ import {
   MEDIA_TYPES,
   type ImageResolver,
   type TagResolution,
-} from '../../src/core/tag-resolution.ts';
+} from '../../src/core/image-resolver.ts';
 import {
   type Credential,
   type CredentialProvider,
@@ -16,7 +16,7 @@ import { NO_CREDENTIALS } from '../../src/registry/credentials/credential-provid
 import {
   createRegistryClient,
   type RegistryClient,
-} from '../../src/registry/create-image-resolver.ts';
+} from '../../src/registry/create-registry-client.ts';
 import { defaultRegistryConfig, type RegistryConfig } from '../../src/registry/registry-config.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import {

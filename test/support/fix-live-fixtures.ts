@@ -8,7 +8,7 @@ import type {
   ImageResolver,
   PlatformsResult,
   TagResolution,
-} from '../../src/core/tag-resolution.ts';
+} from '../../src/core/image-resolver.ts';
 import type { SnapshotPod, WorkloadRef } from '../../src/cluster/read/cluster-snapshot.ts';
 import {
   FakeClusterReader,

@@ -20,7 +20,12 @@ import { ensureServingCert } from '../../src/webhook/serving-cert.ts';
 import { startWebhook, type RunningWebhook } from '../../src/webhook/start-webhook.ts';
 import { webhookManifests } from '../../src/webhook/webhook-manifests.ts';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane/control-plane.ts';
-import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../../harness/registry/registry.ts';
+import {
+  startRegistry,
+  TEST_PASSWORD,
+  TEST_USER,
+  type TestRegistry,
+} from '../../harness/registry/registry.ts';
 
 const run = promisify(execFile);
 const ANNOTATION = 'kube-fresh.io/original-images';

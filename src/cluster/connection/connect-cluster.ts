@@ -1,9 +1,14 @@
-// The cluster adapter's entry: kubeconfig sources + selection → a ClusterReader. Loads
-// @kubernetes/client-node, so only command implementations import it (lazily).
+// The cluster adapter's entry: kubeconfig sources + selection → one resolved connection and one
+// KubeApi (so one request budget, and exec credential plugins run once) behind both the
+// ClusterReader and the WorkloadWriter. Loads @kubernetes/client-node, so only command
+// implementations import it (lazily).
 
+import type { ClusterTarget } from '../cluster-error.ts';
 import type { ClusterReader } from '../read/cluster-reader.ts';
-import { createKubeApi } from './kube-api.ts';
 import { KubeClusterReader } from '../read/kube-cluster-reader.ts';
+import { KubeWorkloadWriter } from '../write/kube-workload-writer.ts';
+import type { WorkloadWriter } from '../write/workload-writer.ts';
+import { createKubeApi } from './kube-api.ts';
 import {
   resolveConnection,
   type ConnectionSelection,
@@ -25,7 +30,16 @@ export interface ConnectionSettings {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-export async function connectCluster(settings: ConnectionSettings): Promise<ClusterReader> {
+export interface ClusterConnection {
+  readonly reader: ClusterReader;
+  /** Writes over the same API client; a read-only command never calls it. */
+  readonly writer: WorkloadWriter;
+  readonly target: ClusterTarget;
+  /** Releases the connections (reader and writer share them). */
+  close(): Promise<void>;
+}
+
+export async function connectCluster(settings: ConnectionSettings): Promise<ClusterConnection> {
   const connection = await resolveConnection(settings.sources, settings.selection);
   const api = createKubeApi(connection, {
     budget: settings.budget ?? DEFAULT_BUDGET,
@@ -33,5 +47,11 @@ export async function connectCluster(settings: ConnectionSettings): Promise<Clus
     userAgent: settings.userAgent ?? 'kube-fresh',
     env: settings.env,
   });
-  return new KubeClusterReader(api);
+  const reader = new KubeClusterReader(api);
+  return {
+    reader,
+    writer: new KubeWorkloadWriter(api),
+    target: reader.target,
+    close: () => reader.close(),
+  };
 }

@@ -8,7 +8,7 @@
 import { InputError } from '../../core/errors.ts';
 import { ClusterError, type ClusterTarget } from '../cluster-error.ts';
 import type { ClusterEntry, ExecConfig } from './kubeconfig-document.ts';
-import { MAX_CREDENTIAL_OUTPUT_BYTES, runBounded } from '../../registry/credentials/run-bounded.ts';
+import { MAX_CREDENTIAL_OUTPUT_BYTES, runBounded } from '../../system/run-bounded.ts';
 
 const SUPPORTED_VERSIONS = [
   'client.authentication.k8s.io/v1',

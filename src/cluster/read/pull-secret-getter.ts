@@ -4,7 +4,10 @@
 // Loads @kubernetes/client-node: import lazily.
 
 import { isForbidden, isNotFound } from '../connection/api-failure.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS, type ConnectionSettings } from '../connection/connect-cluster.ts';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type ConnectionSettings,
+} from '../connection/connect-cluster.ts';
 import { createKubeApi, type KubeApi } from '../connection/kube-api.ts';
 import { resolveConnection } from '../connection/kubeconfig-loader.ts';
 import { decodePullSecret } from './pull-secret-reader.ts';

@@ -2,7 +2,10 @@
 // KubeApi — one request budget and one credential source — behind the watches and the writer.
 // Loads @kubernetes/client-node: import lazily.
 
-import { DEFAULT_REQUEST_TIMEOUT_MS, type ConnectionSettings } from '../connection/connect-cluster.ts';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type ConnectionSettings,
+} from '../connection/connect-cluster.ts';
 import { createKubeApi, type KubeApi } from '../connection/kube-api.ts';
 import { KubeWorkloadWriter } from '../write/kube-workload-writer.ts';
 import { resolveConnection } from '../connection/kubeconfig-loader.ts';

@@ -3,7 +3,7 @@
 // (refresh) token. "credentials not found" (exit 1 with that text) means no credential.
 
 import type { Credential } from './credential.ts';
-import { MAX_CREDENTIAL_OUTPUT_BYTES, runBounded } from './run-bounded.ts';
+import { MAX_CREDENTIAL_OUTPUT_BYTES, runBounded } from '../../system/run-bounded.ts';
 
 export interface HelperOptions {
   /** PATH used to find `docker-credential-<name>` (taken from the environment at the entry point). */

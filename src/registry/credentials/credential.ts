@@ -1,7 +1,7 @@
 // A registry credential and where it came from. The source is what kube-fresh prints; the secret
 // fields never leave the registry adapter.
 
-import type { CredentialSource } from '../../core/tag-resolution.ts';
+import type { CredentialSource } from '../../core/image-resolver.ts';
 
 export interface Credential {
   readonly username: string | undefined;

@@ -2,7 +2,7 @@
 // (configfile.GetAuthConfig): a per-registry helper, else the default store, else `auths`. Docker Hub
 // is stored under `https://index.docker.io/v1/`; other registries under host[:port].
 
-import type { CredentialSource } from '../../core/tag-resolution.ts';
+import type { CredentialSource } from '../../core/image-resolver.ts';
 import { decodeAuthField, type Credential } from './credential.ts';
 
 export const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';

@@ -3,18 +3,15 @@
 // the host has as many dot-separated labels, each label glob-matches, the port is equal, and the
 // key's path is a prefix of the image path. Every matching key contributes, in order.
 
-import type { CredentialSource } from '../../core/tag-resolution.ts';
+import type { CredentialSource } from '../../core/image-resolver.ts';
 import type { Credential } from './credential.ts';
 import { decodeAuthStrictly } from './pull-secret.ts';
 import { globMatch } from './glob-match.ts';
 import { parseHttpsUrl, splitHostPort } from './go-url.ts';
 
-/** One `auths` entry as the kubelet reads it (identitytoken, registrytoken are ignored). */
-export interface DockerConfigEntry {
-  readonly username?: string;
-  readonly password?: string;
-  readonly auth?: string;
-}
+import type { DockerConfigEntry } from './docker-config-entry.ts';
+
+export type { DockerConfigEntry } from './docker-config-entry.ts';
 
 interface KeyedCredential {
   readonly key: string;

@@ -8,7 +8,7 @@
 //   ends in `=`, unpadded otherwise; it must contain a `:`).
 // An error in one Secret fails the kubelet's whole credential lookup for the Pod.
 
-import type { DockerConfigEntry } from './kubelet-keyring.ts';
+import type { DockerConfigEntry } from './docker-config-entry.ts';
 
 export type PullSecretPayload =
   | {

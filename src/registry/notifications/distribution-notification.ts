@@ -3,7 +3,7 @@
 // `Authorization: Bearer <token>` header configured on the registry's endpoint.
 
 import { z } from 'zod';
-import { MEDIA_TYPES } from '../../core/tag-resolution.ts';
+import { MEDIA_TYPES } from '../../core/image-resolver.ts';
 import { parseJsonBody } from './payload-json.ts';
 import { bearerToken, secretsEqual, type NotificationSecrets } from './notification-secrets.ts';
 import {

@@ -3,7 +3,7 @@
 
 import { shortDigest } from '../../core/digest.ts';
 import { ensureSecretPulledImagesDefault } from '../../core/ensure-secret-pulled.ts';
-import type { PodExplanation } from './explain-workload.ts';
+import type { PodExplanation } from './explain-report.ts';
 import type { WorkloadContainerReport } from '../workload-report.ts';
 
 export function describeCause(

@@ -3,59 +3,22 @@
 // the tag points to now, the verdict and its cause, and the fixes with their trade-offs.
 
 import { parseImageReference, familiarName } from '../../core/image-reference.ts';
-import type { WorkloadVerdict } from '../../core/container-verdict.ts';
 import type {
   ClusterSnapshot,
   SnapshotScope,
   WorkloadRef,
   WorkloadSelector,
 } from '../../cluster/read/cluster-snapshot.ts';
-import { judgeSnapshot, type CheckDeps, type StatusReport } from '../check-workloads.ts';
+import { judgeSnapshot, type CheckDeps } from '../check-workloads.ts';
 import type { LiveWorkload, WorkloadObjectRef } from '../../cluster/write/workload-writer.ts';
 import { describeCause } from './describe-cause.ts';
+import type { ContainerExplanation, ExplainReport } from './explain-report.ts';
 import { policyAgainstTemplate } from './policy-against-template.ts';
-import { fixOptionsFor, type FixOption } from './fix-options.ts';
-import { imageEventsFor, type ImageEvent } from './pod-image-events.ts';
-import type { ReplicaReport, WorkloadContainerReport } from '../workload-report.ts';
+import { fixOptionsFor } from './fix-options.ts';
+import { imageEventsFor } from './pod-image-events.ts';
+import type { WorkloadContainerReport } from '../workload-report.ts';
 
-export interface ExplainReport {
-  readonly target: StatusReport['target'];
-  readonly workload: WorkloadRef;
-  /** The Pod asked about, when the target was a Pod. */
-  readonly pod: string | undefined;
-  readonly containers: readonly ContainerExplanation[];
-  readonly warnings: readonly string[];
-}
-
-export interface ContainerExplanation {
-  readonly container: string;
-  readonly containerKind: WorkloadContainerReport['containerKind'];
-  readonly image: string;
-  readonly repository: string | undefined;
-  readonly tag: string | undefined;
-  readonly pinnedDigest: string | undefined;
-  readonly policy: WorkloadContainerReport['policy'];
-  readonly current: string | undefined;
-  readonly verdict: WorkloadVerdict;
-  readonly cause: readonly string[];
-  readonly pods: readonly PodExplanation[];
-  readonly nodeRisks: WorkloadContainerReport['nodeRisks'];
-  readonly fixes: readonly FixOption[];
-}
-
-export interface PodExplanation {
-  readonly pod: string;
-  readonly node: string | undefined;
-  readonly running: string | undefined;
-  readonly runtimeImage: string | undefined;
-  /** As in the status report: `(assumed)` marks a variant nodeInfo did not report. */
-  readonly nodePlatform?: string | undefined;
-  readonly kubeletVersion?: string | undefined;
-  readonly pullSecrets?: readonly string[] | undefined;
-  readonly since: string | undefined;
-  readonly verdict: ReplicaReport['verdict'];
-  readonly events: readonly ImageEvent[];
-}
+export type { ContainerExplanation, ExplainReport, PodExplanation } from './explain-report.ts';
 
 export interface ExplainDeps extends CheckDeps {
   /** Reads the workload object, to tell a template's policy from one changed at admission. */

@@ -1,6 +1,7 @@
-// `fix` (live mode), planning half: judge the workloads in scope exactly as `status` does, then
-// read each workload that has something stale and plan its patch. Nothing is written here; the
-// CLI shows the plan, asks, and hands it to applyFixes (apply-fixes.ts).
+// `fix` (live mode) — the folder's one entry point. Planning: judge the workloads in scope exactly
+// as `status` does, then read each workload that has something stale and plan its patch. Nothing
+// is written by planFixes; the caller shows the plan, asks, and hands it to applyFixes, then
+// concludeFix sums up. Front doors import this file (and the light fix-types.ts) only.
 
 import pLimit from 'p-limit';
 import { ClusterError } from '../../cluster/cluster-error.ts';
@@ -18,8 +19,9 @@ import {
 import type { FixPlan, FixStrategy, SkippedTarget, WorkloadId } from './fix-types.ts';
 
 export type * from './fix-types.ts';
-// What the controller's keep-fresh loop uses of this flow (one entry point for every caller).
-export { applyFixes } from './apply-fixes.ts';
+export { FIX_STRATEGIES } from './fix-types.ts';
+export { applyFixes, declineFixes, type ApplyDeps } from './apply-fixes.ts';
+export { concludeFix, type FixConclusion } from './conclude-fix.ts';
 export { groupByWorkload, judgeByPods, type WorkloadGroup } from './workload-targets.ts';
 
 export interface FixDeps {

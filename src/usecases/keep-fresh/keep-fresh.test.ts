@@ -4,7 +4,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WatchedWorkload } from '../../cluster/watch/cluster-watches.ts';
-import { harness, live, pod, REG, V1, V2, workloadRef } from '../../../test/support/fix-live-fixtures.ts';
+import {
+  harness,
+  live,
+  pod,
+  REG,
+  V1,
+  V2,
+  workloadRef,
+} from '../../../test/support/fix-live-fixtures.ts';
 import { KeepFresh, type KeepFreshMetrics } from './keep-fresh.ts';
 import type { Leadership } from './leadership.ts';
 import { TagTracker } from './tag-tracker.ts';

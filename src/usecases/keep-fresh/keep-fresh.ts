@@ -13,7 +13,14 @@ import type { WatchedNamespace, WatchedWorkload } from '../../cluster/watch/clus
 import type { LiveWorkload, WorkloadWriter } from '../../cluster/write/workload-writer.ts';
 import { judgeSnapshot, type CheckDeps, type StatusReport } from '../check-workloads.ts';
 import { PATCHABLE_KINDS } from '../../core/pin.ts';
-import { applyFixes, groupByWorkload, judgeByPods, planFixes, type FixResult, type WorkloadGroup } from '../fix-live/fix-live.ts';
+import {
+  applyFixes,
+  groupByWorkload,
+  judgeByPods,
+  planFixes,
+  type FixResult,
+  type WorkloadGroup,
+} from '../fix-live/fix-live.ts';
 import type { Leadership } from './leadership.ts';
 import type { TagMove, TagTracker } from './tag-tracker.ts';
 import { decidePolicy, pollIntervalOf, type Policy } from './workload-policy.ts';

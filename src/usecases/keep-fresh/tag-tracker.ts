@@ -13,7 +13,7 @@ import {
   tagReference,
   type ImageReference,
 } from '../../core/image-reference.ts';
-import type { ImageResolver, TagResolution } from '../../core/tag-resolution.ts';
+import type { ImageResolver, TagResolution } from '../../core/image-resolver.ts';
 
 /** A registry's push notification as the notification routes hand it over. */
 export interface PushClaim {

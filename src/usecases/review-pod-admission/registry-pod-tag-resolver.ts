@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { ImageReference } from '../../core/image-reference.ts';
-import type { ImageResolver, RegistryFailure } from '../../core/tag-resolution.ts';
+import type { ImageResolver, RegistryFailure } from '../../core/image-resolver.ts';
 import type { CredentialProvider } from '../../registry/credentials/credential.ts';
 import {
   keyringFromPullSecrets,

@@ -9,7 +9,7 @@ import type {
   ImageResolver,
   PlatformsResult,
   TagResolution,
-} from '../../../src/core/tag-resolution.ts';
+} from '../../../src/core/image-resolver.ts';
 
 export function fakeDigest(key: string): Digest {
   return `sha256:${createHash('sha256').update(key).digest('hex')}` as Digest;

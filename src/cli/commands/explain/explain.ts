@@ -8,8 +8,8 @@ import type { ClusterCliOptions } from '../../cluster-flags.ts';
 import { colorsFor } from '../../colors.ts';
 import { ExitCode, type CliIo } from '../../io.ts';
 import type { RegistryCliOptions } from '../../registry-flags.ts';
+import { openCliSession } from '../../cli-session.ts';
 import { renderExplanation } from './explain-text.ts';
-import { openFixSession } from '../fix/fix-live-session.ts';
 
 export interface ExplainCliOptions extends ClusterCliOptions, RegistryCliOptions {
   readonly output: 'text' | 'json';
@@ -23,17 +23,10 @@ export async function runExplain(
   if (options.allNamespaces === true)
     throw new UsageError('explain reads one Pod or workload: use -n NAMESPACE, not -A');
   const selector = parseTarget(target);
-  // The read-write connection, for its one extra read: the workload object (its template says
-  // whether the Pod's pull policy was changed at admission). explain writes nothing.
-  const session = await openFixSession(options, io);
+  const session = await openCliSession(options, io);
   try {
-    const { check, writer } = session.deps;
-    const namespace = session.namespace ?? check.reader.target.namespace;
-    const report = await explainWorkload(
-      { ...check, readWorkload: (ref) => writer.getWorkload(ref) },
-      namespace,
-      selector,
-    );
+    const namespace = session.namespace ?? session.target.namespace;
+    const report = await explainWorkload(session.explain, namespace, selector);
     session.clearProgress();
     for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
     io.stdout.write(

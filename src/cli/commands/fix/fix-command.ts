@@ -3,6 +3,7 @@
 // so declaring the command loads neither client-node, nor YAML, nor the registry client.
 
 import { Option, type Command } from '@commander-js/extra-typings';
+// The light declarations of the fix-live entry (no client-node, no registry client: start-up).
 import { FIX_STRATEGIES } from '../../../usecases/fix-live/fix-types.ts';
 import { addClusterOptions } from '../../cluster-flags.ts';
 import type { CliIo } from '../../io.ts';

@@ -5,9 +5,10 @@ import { UsageError } from '../../../core/errors.ts';
 import type { WorkloadSelector } from '../../../cluster/read/cluster-snapshot.ts';
 import { parseWorkloadArgument } from '../../../core/workload-kinds.ts';
 import type { WorkloadWriter } from '../../../cluster/write/workload-writer.ts';
-import { applyFixes, declineFixes } from '../../../usecases/fix-live/apply-fixes.ts';
-import { concludeFix } from '../../../usecases/fix-live/conclude-fix.ts';
 import {
+  applyFixes,
+  concludeFix,
+  declineFixes,
   planFixes,
   type FixPlan,
   type FixResult,
@@ -20,7 +21,7 @@ import type { RegistryCliOptions } from '../../registry-flags.ts';
 import { renderFixJson } from './fix-live-json.ts';
 import { renderFixPlan, renderFixResults } from './fix-live-text.ts';
 import { confirm, isInteractive } from './fix-confirm.ts';
-import { openFixSession } from './fix-live-session.ts';
+import { openCliSession } from '../../cli-session.ts';
 
 export interface FixLiveCliOptions extends ClusterCliOptions, RegistryCliOptions {
   readonly strategy: FixStrategy;
@@ -44,9 +45,9 @@ export async function runFixLive(
       hint: 'fix shows its plan and asks before patching; without a terminal nobody can answer',
     });
   }
-  const session = await openFixSession(options, io);
+  const session = await openCliSession(options, io);
   try {
-    const plan = await planFixes(session.deps, {
+    const plan = await planFixes(session.fix, {
       scope: {
         namespace: session.namespace,
         labelSelector: options.selector,
@@ -60,7 +61,7 @@ export async function runFixLive(
     const text = options.output === 'text';
     for (const warning of plan.warnings) io.stderr.write(`warning: ${warning}\n`);
     if (text) io.stdout.write(renderFixPlan(plan, colors));
-    const results = await applyAfterAsking(plan, ask, session.deps.writer, io);
+    const results = await applyAfterAsking(plan, ask, session.fix.writer, io);
     const conclusion = concludeFix(plan, results);
     const code = conclusion.status === 'done' ? ExitCode.ok : ExitCode.findings;
     const listed = results.length + plan.skipped.length + plan.unchanged.length;

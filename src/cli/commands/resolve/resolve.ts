@@ -4,7 +4,10 @@ import { parsePlatformSpecifier } from '../../../core/platform.ts';
 import { UsageError } from '../../../core/errors.ts';
 import { resolveImages } from '../../../usecases/resolve-images.ts';
 import { ExitCode, type CliIo } from '../../io.ts';
-import { createRegistryClientFromOptions, type RegistryCliOptions } from '../../registry-options.ts';
+import {
+  createRegistryClientFromOptions,
+  type RegistryCliOptions,
+} from '../../registry-options.ts';
 import { renderResolvedImages } from './resolve-text.ts';
 
 export interface ResolveCliOptions extends RegistryCliOptions {

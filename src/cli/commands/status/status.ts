@@ -11,7 +11,7 @@ import { ExitCode, type CliIo } from '../../io.ts';
 import type { RegistryCliOptions } from '../../registry-flags.ts';
 import { writeJsonStreaming } from '../../render/json-stream.ts';
 import { renderStatusTable } from './status-table.ts';
-import { openWorkloadCheck } from '../../workload-check-deps.ts';
+import { openCliSession } from '../../cli-session.ts';
 
 export interface StatusCliOptions extends ClusterCliOptions, RegistryCliOptions {
   readonly selector?: string | undefined;
@@ -25,15 +25,15 @@ export async function runStatus(
   io: CliIo,
 ): Promise<number> {
   const workloads = parseWorkloads(workloadArgs);
-  const check = await openWorkloadCheck(options, io);
+  const session = await openCliSession(options, io);
   try {
     const scope = {
-      namespace: check.connection.namespace,
+      namespace: session.namespace,
       labelSelector: options.selector,
       workloads: workloads.length > 0 ? workloads : undefined,
     };
-    const report = await checkWorkloads(check.deps, scope);
-    check.clearProgress();
+    const report = await checkWorkloads(session.check, scope);
+    session.clearProgress();
     for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
     if (options.output === 'json')
       writeJsonStreaming({ ...statusJson(report) }, 'workloads', (chunk) => io.stdout.write(chunk));
@@ -41,7 +41,7 @@ export async function runStatus(
     const bad = report.summary.verdicts.stale + report.summary.verdicts.mixed;
     return options.exitCode === true && bad > 0 ? ExitCode.findings : ExitCode.ok;
   } finally {
-    await check.close();
+    await session.close();
   }
 }
 

@@ -11,7 +11,7 @@ import { takeSnapshotPicture } from '../../../usecases/dashboard-picture.ts';
 import type { ClusterCliOptions } from '../../cluster-flags.ts';
 import { ExitCode, type CliIo } from '../../io.ts';
 import type { RegistryCliOptions } from '../../registry-flags.ts';
-import { openFixSession } from '../fix/fix-live-session.ts';
+import { openCliSession } from '../../cli-session.ts';
 
 export interface UiCliOptions extends ClusterCliOptions, RegistryCliOptions {
   readonly listen: string;
@@ -20,9 +20,10 @@ export interface UiCliOptions extends ClusterCliOptions, RegistryCliOptions {
 export async function runUi(options: UiCliOptions, io: CliIo): Promise<number> {
   const listen = parseListenAddress(options.listen);
   // The read-write connection only for its workload reads (GitOps labels); ui writes nothing.
-  const session = await openFixSession(options, io);
+  const session = await openCliSession(options, io);
   try {
-    const { check, writer } = session.deps;
+    const { check } = session;
+    const { writer } = session.fix;
     const source = new SnapshotPictureSource(async () => {
       const content = await takeSnapshotPicture(
         { ...check, readWorkload: (ref) => writer.getWorkload(ref) },
@@ -47,7 +48,7 @@ export async function runUi(options: UiCliOptions, io: CliIo): Promise<number> {
     const host = listen.host === undefined ? '127.0.0.1' : listen.host;
     const shown = host.includes(':') ? `[${host}]` : host;
     io.stderr.write(
-      `kube-fresh ui: serving http://${shown}:${server.port}/ (context ${session.deps.check.reader.target.context}, ${session.namespace === undefined ? 'all namespaces' : `namespace ${session.namespace}`}); Ctrl-C stops\n`,
+      `kube-fresh ui: serving http://${shown}:${server.port}/ (context ${session.target.context}, ${session.namespace === undefined ? 'all namespaces' : `namespace ${session.namespace}`}); Ctrl-C stops\n`,
     );
     if (!loopback)
       io.stderr.write(
