@@ -17,6 +17,11 @@ export interface ControllerFlags {
   readonly logLevel: string;
   readonly maxConcurrentRollouts: string;
   readonly minPinInterval: string;
+  readonly notificationToken?: string | undefined;
+  readonly leaderElectionNamespace?: string | undefined;
+  readonly leaseDuration: string;
+  readonly renewDeadline: string;
+  readonly retryPeriod: string;
 }
 
 export interface ControllerSettings {
@@ -24,11 +29,23 @@ export interface ControllerSettings {
   readonly keepFresh: KeepFreshSettings;
   readonly leaderElect: boolean;
   readonly logLevel: string;
+  /** Enables the /hooks/<provider> routes; from the flag or KUBE_FRESH_NOTIFICATION_TOKEN. */
+  readonly notificationToken: string | undefined;
+  /** Where the Lease lives: the flag, else POD_NAMESPACE, else the kubeconfig's namespace. */
+  readonly leaseNamespace: string | undefined;
+  readonly leaseDurations: {
+    leaseDurationMs: number;
+    renewDeadlineMs: number;
+    retryPeriodMs: number;
+  };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
 
-export function controllerSettings(flags: ControllerFlags): ControllerSettings {
+export function controllerSettings(
+  flags: ControllerFlags,
+  env: Readonly<Record<string, string | undefined>> = {},
+): ControllerSettings {
   if (!isPolicy(flags.defaultPolicy))
     throw new UsageError(
       `--default-policy takes ${POLICIES.join(', ')}, not ${JSON.stringify(flags.defaultPolicy)}`,
@@ -43,10 +60,22 @@ export function controllerSettings(flags: ControllerFlags): ControllerSettings {
     throw new UsageError(
       `--max-concurrent-rollouts takes a positive integer, not ${JSON.stringify(flags.maxConcurrentRollouts)}`,
     );
+  const token = flags.notificationToken ?? env.KUBE_FRESH_NOTIFICATION_TOKEN;
+  if (token !== undefined && token.length < 16)
+    throw new UsageError(
+      '--notification-token (or KUBE_FRESH_NOTIFICATION_TOKEN) must be at least 16 characters',
+    );
   return {
     listen: parseListenAddress(flags.listen),
     leaderElect,
     logLevel: flags.logLevel,
+    notificationToken: token === '' ? undefined : token,
+    leaseNamespace: flags.leaderElectionNamespace ?? env.POD_NAMESPACE,
+    leaseDurations: {
+      leaseDurationMs: duration(flags.leaseDuration, '--lease-duration'),
+      renewDeadlineMs: duration(flags.renewDeadline, '--renew-deadline'),
+      retryPeriodMs: duration(flags.retryPeriod, '--retry-period'),
+    },
     keepFresh: {
       namespace: flags.namespace,
       defaultPolicy: flags.defaultPolicy,

@@ -1,5 +1,6 @@
 // `kube-fresh controller`: wires the watches, the tag tracker and the keep-fresh loop to one HTTP
-// port (/healthz, /readyz, /metrics, and the notification routes once wired), JSON logs, and a
+// port (/healthz, /readyz, /metrics, /hooks/<provider> with --notification-token), Lease leader
+// election with --leader-elect=true, JSON logs, and a
 // graceful SIGTERM. Everything it decides is in usecases/keep-fresh/.
 
 import type { ClusterCliOptions } from '../cli/cluster-flags.ts';
@@ -7,22 +8,18 @@ import { connectionSettings } from '../cli/cluster-options.ts';
 import type { CliIo } from '../cli/io.ts';
 import type { RegistryCliOptions } from '../cli/registry-flags.ts';
 import { createRegistryClientFromOptions } from '../cli/registry-options.ts';
-import { UsageError } from '../core/errors.ts';
 import { connectWatchedCluster } from '../cluster/watch/connect-watched-cluster.ts';
 import type { ClusterWatches } from '../cluster/watch/cluster-watches.ts';
 import { healthRoutes } from '../serving/health-routes.ts';
 import { startServer, type Route } from '../serving/http-server.ts';
 import { formatListenAddress } from '../serving/listen-address.ts';
 import { awaitTermination } from '../serving/termination.ts';
-import { createLogger, type Logger } from '../telemetry/logger.ts';
+import { createLogger } from '../telemetry/logger.ts';
 import { createMetricsRegistry } from '../telemetry/metrics-registry.ts';
 import { KeepFresh } from '../usecases/keep-fresh/keep-fresh.ts';
-import { alwaysLeader, type Leadership } from '../usecases/keep-fresh/leadership.ts';
-import {
-  TagTracker,
-  type ClaimOutcome,
-  type PushClaim,
-} from '../usecases/keep-fresh/tag-tracker.ts';
+import { alwaysLeader } from '../usecases/keep-fresh/leadership.ts';
+import { TagTracker } from '../usecases/keep-fresh/tag-tracker.ts';
+import { electLeader, hookRoutes } from './controller-plugs.ts';
 import { createControllerMetrics } from './controller-metrics.ts';
 import { controllerSettings, type ControllerFlags } from './controller-settings.ts';
 import { PullSecretCredentials } from './swappable-credentials.ts';
@@ -30,34 +27,10 @@ import { PullSecretCredentials } from './swappable-credentials.ts';
 export interface ControllerCliOptions
   extends ClusterCliOptions, RegistryCliOptions, ControllerFlags {}
 
-/**
- * Where the parts built elsewhere plug in (issue 13): the registry notification routes, which
- * turn each provider's request into PushClaims handed to `claim`, and Lease leader election.
- */
-export interface ControllerPlugs {
-  readonly notificationRoutes?: (context: {
-    readonly claim: (claim: PushClaim) => Promise<ClaimOutcome>;
-    readonly log: Logger;
-  }) => readonly Route[];
-  /** Called when --leader-elect=true; the target's namespace holds the Lease. */
-  readonly leaderElection?: (context: {
-    readonly namespace: string;
-    readonly log: Logger;
-  }) => Leadership;
-}
-
 const STOP_BUDGET_MS = 25_000;
 
-export async function runController(
-  options: ControllerCliOptions,
-  io: CliIo,
-  plugs: ControllerPlugs = {},
-): Promise<number> {
-  const settings = controllerSettings(options);
-  if (settings.leaderElect && plugs.leaderElection === undefined)
-    throw new UsageError(
-      '--leader-elect=true is not available in this build yet; run one replica with --leader-elect=false',
-    );
+export async function runController(options: ControllerCliOptions, io: CliIo): Promise<number> {
+  const settings = controllerSettings(options, io.env);
   const log = createLogger({ component: 'controller', level: settings.logLevel });
   const registry = createMetricsRegistry('controller');
   // Filled in below; the callbacks built before them only run once everything is started.
@@ -96,10 +69,15 @@ export async function runController(
   );
   const watches = cluster.watches;
   late.watches = watches;
-  const leadership =
-    settings.leaderElect && plugs.leaderElection !== undefined
-      ? plugs.leaderElection({ namespace: cluster.api.target.namespace, log })
-      : alwaysLeader();
+  const leadership = settings.leaderElect
+    ? electLeader({
+        api: cluster.api,
+        namespace: settings.leaseNamespace ?? cluster.api.target.namespace,
+        podName: io.env.POD_NAME,
+        durations: settings.leaseDurations,
+        log,
+      })
+    : alwaysLeader();
   metrics.leader(leadership.isLeader());
   leadership.onChange((leading) => metrics.leader(leading));
   const keepFresh = new KeepFresh({
@@ -126,7 +104,14 @@ export async function runController(
         },
       },
     ]),
-    ...(plugs.notificationRoutes?.({ claim: (c) => tracker.claimPush(c), log }) ?? []),
+    ...(settings.notificationToken === undefined
+      ? []
+      : hookRoutes({
+          token: settings.notificationToken,
+          claim: (claim) => tracker.claimPush(claim),
+          metrics: registry,
+          log,
+        })),
   ];
   const server = await startServer({
     listen: settings.listen,

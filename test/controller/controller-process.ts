@@ -20,6 +20,8 @@ export interface ControllerProcess {
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** SIGTERM; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL: a crash, with nothing released. */
+  kill(): Promise<void>;
 }
 
 export async function startController(
@@ -80,6 +82,10 @@ export async function startController(
     stop: async () => {
       if (exitCode === undefined) child.kill('SIGTERM');
       return exited;
+    },
+    kill: async () => {
+      if (exitCode === undefined) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

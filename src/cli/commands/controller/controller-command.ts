@@ -79,8 +79,33 @@ export function registerControllerCommand(
     .addOption(
       new Option(
         '--leader-elect <BOOL>',
-        'elect a leader among replicas with a Lease (not in this build yet)',
+        'elect one leader among replicas with the Lease kube-fresh-controller; only the leader writes',
       ).default('false'),
+    )
+    .addOption(
+      new Option(
+        '--leader-election-namespace <NS>',
+        "the Lease's namespace (default: $POD_NAMESPACE, else the kubeconfig's namespace)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--lease-duration <DURATION>',
+        'a standby takes over after the Lease is unrenewed this long',
+      ).default('15s'),
+    )
+    .addOption(
+      new Option(
+        '--renew-deadline <DURATION>',
+        'a leader that cannot renew for this long stops writing',
+      ).default('10s'),
+    )
+    .addOption(new Option('--retry-period <DURATION>', 'time between Lease tries').default('2s'))
+    .addOption(
+      new Option(
+        '--notification-token <TOKEN>',
+        'enable POST /hooks/{distribution,harbor,github,dockerhub,quay} with this shared secret (prefer the env KUBE_FRESH_NOTIFICATION_TOKEN: flags show in ps)',
+      ),
     )
     .addOption(
       new Option('--log-level <LEVEL>', 'log level')
