@@ -4,9 +4,10 @@
 #   kubectl  k8s.io/kubectl at the control plane's version (hack/go-tools/kubectl: its 5-line main)
 #   krew     sigs.k8s.io/krew/cmd/krew                    (krew plugin install test)
 #   helm     helm.sh/helm/v4/cmd/helm                     (chart lint/template/install tests)
-#   crane    github.com/google/go-containerregistry/cmd/crane   (bench/resolve baseline)
+#   crane    github.com/google/go-containerregistry/cmd/crane   (a bench/resolve baseline; built only when named:
+#            bash hack/build-go-tools.sh crane)
 # Prints the bin dir as the last line of stdout. A tool is rebuilt only when its version changes.
-#   bash hack/build-go-tools.sh [TOOL…]     (default: all)
+#   bash hack/build-go-tools.sh [TOOL…]     (default: kubectl krew helm)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$repo/.cache/tools/bin"
@@ -29,7 +30,7 @@ flock 9
 kubectl_dir="$repo/hack/go-tools/kubectl"
 kubectl_version="$(awk '$1=="k8s.io/kubectl"{print $2; exit}' "$kubectl_dir/go.mod")"
 tools=("$@")
-((${#tools[@]} > 0)) || tools=(kubectl krew helm crane)
+((${#tools[@]} > 0)) || tools=(kubectl krew helm)
 for tool in "${tools[@]}"; do
   if [[ $tool == kubectl ]]; then want="k8s.io/kubectl@$kubectl_version $(sha256sum "$kubectl_dir/go.sum" | cut -c1-12)"; else want="${modules[$tool]:-}"; fi
   [[ -n $want ]] || { log "unknown tool $tool"; exit 2; }

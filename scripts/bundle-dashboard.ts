@@ -2,13 +2,13 @@
 // into dist/dashboard/assets/, next to the compiled server that serves them.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { CLIENT_BUILD_OPTIONS, CLIENT_ENTRY_POINTS } from '../src/dashboard/client-assets.ts';
+import { CLIENT_BUILD_OPTIONS, clientEntryPoints } from '../src/dashboard/client-assets.ts';
 
 const outdir = fileURLToPath(new URL('../dist/dashboard/assets/', import.meta.url));
 const result = await build({
   ...CLIENT_BUILD_OPTIONS,
   target: [...CLIENT_BUILD_OPTIONS.target],
-  entryPoints: [CLIENT_ENTRY_POINTS.script, CLIENT_ENTRY_POINTS.style],
+  entryPoints: [clientEntryPoints().script, clientEntryPoints().style],
   outdir,
   metafile: true,
 });

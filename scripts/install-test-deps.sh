@@ -51,7 +51,7 @@ started=$(date +%s)
 bin_dir=$(bash "$(dirname "$0")/../hack/build-control-plane.sh" | tail -n1)
 echo "install-test-deps: control plane in ${bin_dir} ($(($(date +%s) - started)) s)"
 
-# Go tools the tests use (kubectl, krew, helm, crane), built from their Go modules and cached
+# Go tools the tests use (kubectl, krew, helm), built from their Go modules and cached
 # under .cache/tools/ like the control plane (hack/build-go-tools.sh).
 started=$(date +%s)
 tools_dir=$(bash "$(dirname "$0")/../hack/build-go-tools.sh" | tail -n1)

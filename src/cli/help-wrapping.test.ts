@@ -14,7 +14,11 @@ const COMMANDS = [
   ['resolve'],
   ['status'],
   ['explain'],
-  ['lab'],
+  ['controller'],
+  ['webhook'],
+  ['webhook', 'manifests'],
+  ['ui'],
+  ['completion'],
 ];
 
 async function help(command: readonly string[], columns: number): Promise<string> {

@@ -71,12 +71,32 @@ export const replicaSchema = z.object({
   startedAt: z.string().optional(),
   restartCount: z.number().int(),
   verdict: containerVerdictSchema,
+  /** os/arch[/variant] of the node, `(assumed)` where nodeInfo has no variant. */
+  nodePlatform: z.string().optional(),
+  kubeletVersion: z.string().optional(),
+  /** The pull Secrets the Pod names (names only). */
+  pullSecrets: z.array(z.string()).optional(),
 });
 
 const nodeRiskSchema = z.object({
   node: z.string(),
-  risk: z.enum(['old-image-cached', 'current', 'cached-digest-unknown', 'not-listed']),
+  risk: z.enum([
+    'old-image-cached',
+    'reverify-pulls',
+    'current',
+    'cached-digest-unknown',
+    'not-listed',
+  ]),
   cachedDigest: z.string().optional(),
+  /** KEP-2535: what the node's kubelet does with its old copy for this workload. */
+  credentialCheck: z
+    .object({
+      action: z.enum(['use-cached', 'pull', 'ErrImageNeverPull', 'depends']),
+      reason: z.string(),
+      kubeletVersion: z.string().optional(),
+    })
+    .loose()
+    .optional(),
 });
 
 const runningDigestSchema = z.object({

@@ -12,10 +12,16 @@ export interface ClientAssets {
   readonly style: string;
 }
 
-export const CLIENT_ENTRY_POINTS = {
-  script: fileURLToPath(new URL('./client/dashboard.ts', import.meta.url)),
-  style: fileURLToPath(new URL('./client/dashboard.css', import.meta.url)),
-};
+/** Set by packaging/build-bundle.mjs: the single executable carries its assets inside. */
+declare const __KUBE_FRESH_DASHBOARD_ASSETS__: ClientAssets | undefined;
+
+/** The client's sources (a function: in the single executable import.meta is empty). */
+export function clientEntryPoints(): { readonly script: string; readonly style: string } {
+  return {
+    script: fileURLToPath(new URL('./client/dashboard.ts', import.meta.url)),
+    style: fileURLToPath(new URL('./client/dashboard.css', import.meta.url)),
+  };
+}
 
 /** esbuild options shared by the build script and the in-memory fallback. */
 export const CLIENT_BUILD_OPTIONS = {
@@ -30,6 +36,9 @@ export const CLIENT_BUILD_OPTIONS = {
 let loading: Promise<ClientAssets> | undefined;
 
 export function loadClientAssets(): Promise<ClientAssets> {
+  if (typeof __KUBE_FRESH_DASHBOARD_ASSETS__ === 'object') {
+    return Promise.resolve(__KUBE_FRESH_DASHBOARD_ASSETS__);
+  }
   loading ??= readBuilt().catch(async (error: unknown) => {
     if (!isMissing(error)) throw error;
     return bundleInMemory();
@@ -65,8 +74,8 @@ async function bundleInMemory(): Promise<ClientAssets> {
     return result.outputFiles[0]?.text ?? '';
   };
   const [script, style] = await Promise.all([
-    build(CLIENT_ENTRY_POINTS.script),
-    build(CLIENT_ENTRY_POINTS.style),
+    build(clientEntryPoints().script),
+    build(clientEntryPoints().style),
   ]);
   return { script, style };
 }

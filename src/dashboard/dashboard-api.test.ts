@@ -23,7 +23,7 @@ import {
   TagTableResolver,
   V1,
   V2,
-} from './dashboard-fixtures.ts';
+} from '../../test/support/dashboard-fixtures.ts';
 import { SnapshotPictureSource } from './picture-source.ts';
 
 class CountingSource extends SnapshotPictureSource {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { FakeClusterReader } from '../../src/cluster/read/fake-cluster-reader.ts';
 import { createDashboard, type Dashboard } from '../../src/dashboard/dashboard-routes.ts';
-import { manyWorkloads, pictureTaker } from '../../src/dashboard/dashboard-fixtures.ts';
+import { manyWorkloads, pictureTaker } from '../support/dashboard-fixtures.ts';
 import { SnapshotPictureSource } from '../../src/dashboard/picture-source.ts';
 import { startServer, type RunningServer } from '../../src/serving/http-server.ts';
 import { browserSkipReason, launchChromium, watchedPage } from './chromium.ts';

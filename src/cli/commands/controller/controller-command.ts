@@ -104,7 +104,7 @@ export function registerControllerCommand(
     .addOption(
       new Option(
         '--notification-token <TOKEN>',
-        'enable POST /hooks/{distribution,harbor,github,dockerhub,quay} with this shared secret (prefer the env KUBE_FRESH_NOTIFICATION_TOKEN: flags show in ps)',
+        'enable the POST /hooks/PROVIDER routes (distribution, harbor, github, dockerhub, quay) with this shared secret; prefer the env KUBE_FRESH_NOTIFICATION_TOKEN (flags show in ps)',
       ),
     )
     .addOption(

@@ -50,7 +50,7 @@ export function registerResolveCommand(
         `  ${io.programName} resolve nginx:1.27 ghcr.io/org/app:main\n` +
         `  ${io.programName} resolve --platforms -o json localhost:5000/app:dev\n` +
         `  ${io.programName} resolve --platform linux/arm64 nginx:1.27\n` +
-        `  ${io.programName} resolve --docker-config ./ci-config.json registry.example.com/team/app:1.4\n`,
+        `  ${io.programName} resolve --docker-config ./ci.json registry.example.com/app:1.4\n`,
     )
     .action(async (images, options) => {
       const { runResolve } = await import('./resolve.ts');

@@ -29,7 +29,8 @@ export function registerUiCommand(
       `\nExamples:\n` +
         `  ${io.programName} ui -A\n` +
         `  ${io.programName} ui -n prod --listen 127.0.0.1:9000\n` +
-        `  curl -s http://127.0.0.1:8787/api/v1/workloads | jq '.workloads[] | select(.verdict=="stale")'\n`,
+        `  curl -s http://127.0.0.1:8787/api/v1/workloads |\n` +
+        `    jq '.workloads[] | select(.verdict=="stale")'\n`,
     )
     .action(async (options) => {
       const { runUi } = await import('./ui.ts');

@@ -77,8 +77,10 @@ export function registerWebhookCommand(
     .addHelpText(
       'after',
       `\nExamples:\n` +
-        `  ${io.programName} webhook manifests --url https://127.0.0.1:8443 --cert-dir ./pki | kubectl apply -f -\n` +
-        `  ${io.programName} webhook --listen 127.0.0.1:8443 --tls-cert-file ./pki/tls.crt --tls-key-file ./pki/tls.key\n`,
+        `  ${io.programName} webhook manifests --url https://127.0.0.1:8443 \\\n` +
+        `      --cert-dir ./pki | kubectl apply -f -\n` +
+        `  ${io.programName} webhook --listen 127.0.0.1:8443 \\\n` +
+        `      --tls-cert-file ./pki/tls.crt --tls-key-file ./pki/tls.key\n`,
     )
     .action(async (options) => {
       const { runWebhook } = await import('./webhook.ts');

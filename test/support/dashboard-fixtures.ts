@@ -2,19 +2,23 @@
 // Pods of Deployments on stand-in nodes, a resolver that knows one digest per tag, and the
 // picture taken from them through the real status flow.
 
-import type { Digest } from '../core/digest.ts';
-import { effectiveTag, referenceName, type ImageReference } from '../core/image-reference.ts';
-import type { ImageResolver, TagResolution } from '../core/image-resolver.ts';
+import type { Digest } from '../../src/core/digest.ts';
+import {
+  effectiveTag,
+  referenceName,
+  type ImageReference,
+} from '../../src/core/image-reference.ts';
+import type { ImageResolver, TagResolution } from '../../src/core/image-resolver.ts';
 import type {
   SnapshotEvent,
   SnapshotNode,
   SnapshotPod,
   WorkloadRef,
-} from '../cluster/read/cluster-snapshot.ts';
-import type { FakeClusterReader } from '../cluster/read/fake-cluster-reader.ts';
-import { type FakeClusterState } from '../cluster/read/fake-cluster-reader.ts';
-import type { LiveWorkload, WorkloadObjectRef } from '../cluster/write/workload-writer.ts';
-import { takeSnapshotPicture, type PictureContent } from '../usecases/dashboard-picture.ts';
+} from '../../src/cluster/read/cluster-snapshot.ts';
+import type { FakeClusterReader } from '../../src/cluster/read/fake-cluster-reader.ts';
+import { type FakeClusterState } from '../../src/cluster/read/fake-cluster-reader.ts';
+import type { LiveWorkload, WorkloadObjectRef } from '../../src/cluster/write/workload-writer.ts';
+import { takeSnapshotPicture, type PictureContent } from '../../src/usecases/dashboard-picture.ts';
 
 export const REG = 'reg.test:5000';
 export const digestOf = (c: string): Digest => `sha256:${c.repeat(64).slice(0, 64)}` as Digest;
