@@ -8,7 +8,7 @@ import type { ClusterReader } from '../read/cluster-reader.ts';
 import { KubeClusterReader } from '../read/kube-cluster-reader.ts';
 import { KubeWorkloadWriter } from '../write/kube-workload-writer.ts';
 import type { WorkloadWriter } from '../write/workload-writer.ts';
-import { createKubeApi } from './kube-api.ts';
+import { createKubeApi, type KubeApi } from './kube-api.ts';
 import {
   resolveConnection,
   type ConnectionSelection,
@@ -39,14 +39,19 @@ export interface ClusterConnection {
   close(): Promise<void>;
 }
 
-export async function connectCluster(settings: ConnectionSettings): Promise<ClusterConnection> {
+/** The one way to open the API: kubeconfig or in-cluster → a budgeted client (every front door). */
+export async function openKubeApi(settings: ConnectionSettings): Promise<KubeApi> {
   const connection = await resolveConnection(settings.sources, settings.selection);
-  const api = createKubeApi(connection, {
+  return createKubeApi(connection, {
     budget: settings.budget ?? DEFAULT_BUDGET,
     timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     userAgent: settings.userAgent ?? 'kube-fresh',
     env: settings.env,
   });
+}
+
+export async function connectCluster(settings: ConnectionSettings): Promise<ClusterConnection> {
+  const api = await openKubeApi(settings);
   const reader = new KubeClusterReader(api);
   return {
     reader,

@@ -4,14 +4,9 @@
 // Loads @kubernetes/client-node: import lazily.
 
 import { isForbidden, isNotFound } from '../connection/api-failure.ts';
-import {
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  type ConnectionSettings,
-} from '../connection/connect-cluster.ts';
-import { createKubeApi, type KubeApi } from '../connection/kube-api.ts';
-import { resolveConnection } from '../connection/kubeconfig-loader.ts';
+import { openKubeApi, type ConnectionSettings } from '../connection/connect-cluster.ts';
+import type { KubeApi } from '../connection/kube-api.ts';
 import { decodePullSecret } from './pull-secret-reader.ts';
-import { DEFAULT_BUDGET } from '../connection/request-budget.ts';
 import type { ClusterTarget } from '../cluster-error.ts';
 import type { PullSecret } from './cluster-snapshot.ts';
 
@@ -31,13 +26,7 @@ export async function connectPullSecretGetter(
   settings: ConnectionSettings,
   ttlMs: number,
 ): Promise<PullSecretGetter> {
-  const connection = await resolveConnection(settings.sources, settings.selection);
-  const api = createKubeApi(connection, {
-    budget: settings.budget ?? DEFAULT_BUDGET,
-    timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    userAgent: settings.userAgent ?? 'kube-fresh',
-    env: settings.env,
-  });
+  const api = await openKubeApi(settings);
   return cachedGetter(api, ttlMs);
 }
 

@@ -2,14 +2,9 @@
 // KubeApi — one request budget and one credential source — behind the watches and the writer.
 // Loads @kubernetes/client-node: import lazily.
 
-import {
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  type ConnectionSettings,
-} from '../connection/connect-cluster.ts';
-import { createKubeApi, type KubeApi } from '../connection/kube-api.ts';
+import { openKubeApi, type ConnectionSettings } from '../connection/connect-cluster.ts';
+import type { KubeApi } from '../connection/kube-api.ts';
 import { KubeWorkloadWriter } from '../write/kube-workload-writer.ts';
-import { resolveConnection } from '../connection/kubeconfig-loader.ts';
-import { DEFAULT_BUDGET } from '../connection/request-budget.ts';
 import type { WorkloadWriter } from '../write/workload-writer.ts';
 import { ClusterWatches, type WatchHooks, type WatchScope } from './cluster-watches.ts';
 import type { ReflectorOptions } from './reflector.ts';
@@ -26,13 +21,7 @@ export async function connectWatchedCluster(
   hooks: WatchHooks,
   options?: ReflectorOptions,
 ): Promise<WatchedCluster> {
-  const connection = await resolveConnection(settings.sources, settings.selection);
-  const api = createKubeApi(connection, {
-    budget: settings.budget ?? DEFAULT_BUDGET,
-    timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    userAgent: settings.userAgent ?? 'kube-fresh',
-    env: settings.env,
-  });
+  const api = await openKubeApi(settings);
   const writer = new KubeWorkloadWriter(api);
   const rollouts = await writer.rolloutsInstalled();
   const watches = new ClusterWatches(api, { ...scope, rollouts }, hooks, options);
