@@ -118,7 +118,12 @@ describe('controller: push notifications and leader failover', { timeout: 300_00
     assert.ok(
       (await controller.metric('kube_fresh_notifications_total', { result: 'accepted' })) >= 1,
     );
-    assert.ok((await controller.metric('kube_fresh_notification_to_pin_seconds_count')) >= 1);
+    // Observed after the patch and its Event, so it may trail the template by a moment.
+    await eventually(
+      async () => (await controller.metric('kube_fresh_notification_to_pin_seconds_count')) >= 1,
+      30_000,
+      'a notification → pin latency sample',
+    );
     // A wrong token is refused and changes nothing.
     const refused = await fetch(`${controller.url}/hooks/distribution`, {
       method: 'POST',
