@@ -9,7 +9,6 @@ import type { RequestResult } from '../usecases/keep-fresh/tag-tracker.ts';
 export interface ControllerMetrics extends KeepFreshMetrics {
   registryRequest(registry: string, method: 'HEAD' | 'GET', result: RequestResult): void;
   watchRestart(kind: string, reason: RestartReason): void;
-  leader(leading: boolean): void;
 }
 
 export function createControllerMetrics(
@@ -68,11 +67,6 @@ export function createControllerMetrics(
     labelNames: ['kind', 'reason'],
     registers: [registry],
   });
-  const leader = new Gauge({
-    name: 'kube_fresh_leader',
-    help: '1 while this replica is the leader (the only one that writes)',
-    registers: [registry],
-  });
   new Gauge({
     name: 'kube_fresh_cache_synced',
     help: '1 once the watch cache of a kind has completed its list',
@@ -107,6 +101,5 @@ export function createControllerMetrics(
     registryRequest: (registryHost, method, result) =>
       registryRequests.inc({ registry: registryHost, method, result }),
     watchRestart: (kind, reason) => watchRestarts.inc({ kind, reason }),
-    leader: (leading) => leader.set(leading ? 1 : 0),
   };
 }

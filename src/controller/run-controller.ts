@@ -18,6 +18,7 @@ import { createLogger } from '../telemetry/logger.ts';
 import { createMetricsRegistry } from '../telemetry/metrics-registry.ts';
 import { KeepFresh } from '../usecases/keep-fresh/keep-fresh.ts';
 import { alwaysLeader } from '../usecases/keep-fresh/leadership.ts';
+import { registerLeaderMetric } from '../cluster/leader-election/leader-metric.ts';
 import { TagTracker } from '../usecases/keep-fresh/tag-tracker.ts';
 import { electLeader, hookRoutes } from './controller-plugs.ts';
 import { createControllerMetrics } from './controller-metrics.ts';
@@ -78,8 +79,8 @@ export async function runController(options: ControllerCliOptions, io: CliIo): P
         log,
       })
     : alwaysLeader();
-  metrics.leader(leadership.isLeader());
-  leadership.onChange((leading) => metrics.leader(leading));
+  // kube_fresh_leader is read from the elector at scrape time, so it cannot disagree with it.
+  registerLeaderMetric(registry, leadership);
   const keepFresh = new KeepFresh({
     live: watches,
     writer: cluster.writer,

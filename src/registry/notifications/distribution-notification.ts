@@ -10,6 +10,7 @@ import {
   buildClaim,
   collectClaims,
   headerValue,
+  refuseUnlessAuthentic,
   type AuthRefusal,
   type IgnoredEvent,
   type NotificationOutcome,
@@ -52,15 +53,13 @@ export function authenticateDistribution(
   request: Pick<NotificationRequest, 'headers'>,
   secrets: NotificationSecrets,
 ): AuthRefusal | undefined {
-  const config = secrets.distribution;
-  if (config === undefined) {
-    return { ok: false, status: 403, reason: 'distribution notifications are not enabled' };
-  }
-  const token = bearerToken(headerValue(request.headers, 'authorization'));
-  if (!secretsEqual(token, config.token)) {
-    return { ok: false, status: 401, reason: 'missing or wrong bearer token' };
-  }
-  return undefined;
+  return refuseUnlessAuthentic(
+    secrets.distribution,
+    'distribution notifications',
+    'bearer token',
+    (config) =>
+      secretsEqual(bearerToken(headerValue(request.headers, 'authorization')), config.token),
+  );
 }
 
 /** Authenticates and parses one delivery to `/hooks/distribution`. */

@@ -8,6 +8,7 @@ import { secretsEqual, type NotificationSecrets } from './notification-secrets.t
 import {
   buildClaim,
   collectClaims,
+  refuseUnlessAuthentic,
   type AuthRefusal,
   type NotificationOutcome,
   type NotificationRequest,
@@ -27,14 +28,9 @@ export function authenticateDockerHub(
   request: Pick<NotificationRequest, 'urlToken'>,
   secrets: NotificationSecrets,
 ): AuthRefusal | undefined {
-  const config = secrets.dockerhub;
-  if (config === undefined) {
-    return { ok: false, status: 403, reason: 'Docker Hub webhooks are not enabled' };
-  }
-  if (!secretsEqual(request.urlToken, config.token)) {
-    return { ok: false, status: 401, reason: 'missing or wrong URL token' };
-  }
-  return undefined;
+  return refuseUnlessAuthentic(secrets.dockerhub, 'Docker Hub webhooks', 'URL token', (config) =>
+    secretsEqual(request.urlToken, config.token),
+  );
 }
 
 /** Authenticates and parses one delivery to `/hooks/dockerhub`. */

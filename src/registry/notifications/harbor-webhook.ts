@@ -11,6 +11,7 @@ import {
   buildClaim,
   collectClaims,
   headerValue,
+  refuseUnlessAuthentic,
   type AuthRefusal,
   type IgnoredEvent,
   type NotificationOutcome,
@@ -52,14 +53,12 @@ export function authenticateHarbor(
   request: Pick<NotificationRequest, 'headers'>,
   secrets: NotificationSecrets,
 ): AuthRefusal | undefined {
-  const config = secrets.harbor;
-  if (config === undefined) {
-    return { ok: false, status: 403, reason: 'Harbor webhooks are not enabled' };
-  }
-  if (!secretsEqual(headerValue(request.headers, 'authorization'), config.authorization)) {
-    return { ok: false, status: 401, reason: 'missing or wrong Authorization header' };
-  }
-  return undefined;
+  return refuseUnlessAuthentic(
+    secrets.harbor,
+    'Harbor webhooks',
+    'Authorization header',
+    (config) => secretsEqual(headerValue(request.headers, 'authorization'), config.authorization),
+  );
 }
 
 /** Authenticates and parses one delivery to `/hooks/harbor`. */

@@ -54,6 +54,23 @@ export type AuthRefusal = {
   readonly reason: string;
 };
 
+/**
+ * The one shape of every provider's check: 403 while the provider has no secret configured (its
+ * route is off), 401 when the delivery does not carry it.
+ */
+export function refuseUnlessAuthentic<T>(
+  config: T | undefined,
+  provider: string,
+  credential: string,
+  authentic: (config: T) => boolean,
+): AuthRefusal | undefined {
+  if (config === undefined)
+    return { ok: false, status: 403, reason: `${provider} are not enabled` };
+  if (!authentic(config))
+    return { ok: false, status: 401, reason: `missing or wrong ${credential}` };
+  return undefined;
+}
+
 /** The parts of one HTTP delivery the parsers look at; headers keyed in lower case (node:http). */
 export interface NotificationRequest {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;

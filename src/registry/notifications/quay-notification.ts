@@ -8,6 +8,7 @@ import { secretsEqual, type NotificationSecrets } from './notification-secrets.t
 import {
   buildClaim,
   collectClaims,
+  refuseUnlessAuthentic,
   type AuthRefusal,
   type NotificationOutcome,
   type NotificationRequest,
@@ -28,14 +29,9 @@ export function authenticateQuay(
   request: Pick<NotificationRequest, 'urlToken'>,
   secrets: NotificationSecrets,
 ): AuthRefusal | undefined {
-  const config = secrets.quay;
-  if (config === undefined) {
-    return { ok: false, status: 403, reason: 'Quay notifications are not enabled' };
-  }
-  if (!secretsEqual(request.urlToken, config.token)) {
-    return { ok: false, status: 401, reason: 'missing or wrong URL token' };
-  }
-  return undefined;
+  return refuseUnlessAuthentic(secrets.quay, 'Quay notifications', 'URL token', (config) =>
+    secretsEqual(request.urlToken, config.token),
+  );
 }
 
 /** Authenticates and parses one delivery to `/hooks/quay`. */
